@@ -1,0 +1,27 @@
+"""One mapping from domain errors to HTTP for the API (SPEC section 16)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from governance.errors import DomainError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(exc.payload(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        payload = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(payload, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {"detail": "The change conflicts with the current state of the record."}, status=status.HTTP_409_CONFLICT
+        )
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return drf_exception_handler(exc, context)

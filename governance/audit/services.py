@@ -1,0 +1,161 @@
+"""Writing and verifying the audit trail.
+
+Every service that changes a domain object calls :func:`record` inside its own
+transaction, so the change and its event commit or roll back together.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from governance.audit.context import request_id
+from governance.audit.models import AuditEvent
+
+GENESIS = "0" * 64
+# Arbitrary constant key for the PostgreSQL advisory lock that serializes chain appends.
+_CHAIN_LOCK_KEY = 0x41505452
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict[str, Any]
+    organization_id: int | None = None
+
+
+def jsonable(value: Any) -> Any:
+    """Decimals, dates and the like as the JSON the chain hashes and stores."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for each field whose value changed."""
+    keys = sorted(set(before) | set(after))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Field values of ``instance`` (foreign keys by id), for :func:`diff`."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        values[name] = getattr(instance, field.attname)
+    return jsonable(values)
+
+
+def created(instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any]]:
+    return diff({}, snapshot(instance, fields))
+
+
+def canonical(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "timestamp": event.timestamp.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "organization_id": event.organization_id,
+        "changes": event.changes,
+        "request_id": event.request_id,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+
+
+def _lock_chain_head() -> tuple[int, str]:
+    """Serialize appends and return the head ``(seq, hash)``."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return head or (0, GENESIS)
+
+
+def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> list[AuditEvent]:
+    """Append ``events`` to the chain in order, in the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit events must be written inside the transaction of the change.")
+    events = list(events)
+    if not events:
+        return []
+    seq, prev = _lock_chain_head()
+    now = timezone.now()
+    user = actor if actor is not None and getattr(actor, "pk", None) else None
+    rows = []
+    for pending in events:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            timestamp=now,
+            actor=user,
+            actor_label=user.get_username() if user else "system",
+            action=pending.action,
+            object_type=pending.object_type,
+            object_id=str(pending.object_id),
+            organization_id=pending.organization_id,
+            changes=jsonable(pending.changes),
+            request_id=request_id.get(),
+            prev_hash=prev,
+        )
+        event.hash = chain_hash(prev, event)
+        prev = event.hash
+        rows.append(event)
+    return AuditEvent.objects.bulk_create(rows, batch_size=1000)
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    organization_id: int | None = None,
+) -> AuditEvent:
+    """Append one event about ``obj`` (a saved model instance)."""
+    pending = PendingEvent(
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        changes=changes or {},
+        organization_id=organization_id,
+    )
+    return record_many([pending], actor=actor)[0]
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    events: int
+    head: str
+    first_broken: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.events, "head": self.head, "first_broken": self.first_broken}
+
+
+def verify_chain(*, chunk_size: int = 5000) -> ChainReport:
+    """Recompute every link; report the ``seq`` of the first event that does not verify."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        count += 1
+        if event.seq != expected_seq or event.prev_hash != prev or chain_hash(prev, event) != event.hash:
+            return ChainReport(ok=False, events=count, head=prev, first_broken=event.seq)
+        prev, expected_seq = event.hash, expected_seq + 1
+    return ChainReport(ok=True, events=count, head=prev, first_broken=None)
+
+
+def chain_head() -> str:
+    return AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first() or GENESIS

@@ -1,0 +1,12 @@
+from celery import shared_task
+from django.db import IntegrityError, OperationalError
+
+from governance.baselines.services import activate_due_sets
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, IntegrityError), retry_backoff=True, max_retries=5)
+def activate_threshold_sets() -> int | None:
+    """Every 5 minutes: put in force a published set whose time has come (row-locked, so
+    two schedulers or a retry cannot activate it twice)."""
+    activated = activate_due_sets()
+    return activated.pk if activated else None

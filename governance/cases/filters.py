@@ -1,0 +1,23 @@
+import django_filters
+
+from governance.cases.models import Appeal, Contest, ReReview
+
+
+class ContestFilter(django_filters.FilterSet):
+    class Meta:
+        model = Contest
+        fields = ["state", "model", "adjudicator", "outcome", "overdue"]
+
+
+class AppealFilter(django_filters.FilterSet):
+    model = django_filters.NumberFilter(field_name="contest__model")
+
+    class Meta:
+        model = Appeal
+        fields = ["state", "contest", "model", "outcome", "overdue"]
+
+
+class ReReviewFilter(django_filters.FilterSet):
+    class Meta:
+        model = ReReview
+        fields = ["state", "model", "trigger", "assignee", "outcome"]

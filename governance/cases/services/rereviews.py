@@ -1,0 +1,194 @@
+"""Re-reviews and staged release (SPEC section 7)."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from governance.audit.services import created, record
+from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
+from governance.cases.references import next_reference
+from governance.cases.services.common import REREVIEW_TRANSITIONS, target_state
+from governance.determinations.models import Determination
+from governance.determinations.services import issue_decision, schedule_next_review
+from governance.errors import Invalid, NotAllowed
+from governance.notifications.services import members_of, notify
+from governance.registry.models import AIModel
+from governance.registry.roles import is_adjudicator
+
+# A re-review is due this many days after it opens (the SPEC sets no statutory period).
+REREVIEW_DAYS = 60
+REREVIEW_FIELDS = ("reference", "model", "trigger", "state", "reason", "due_date")
+
+
+def _link(rereview: ReReview) -> str:
+    return f"/models/{rereview.model_id}/"
+
+
+def open_rereview(
+    *, model: AIModel, trigger: str, actor: Any = None, reason: str = "", opened_on: date | None = None
+) -> ReReview | None:
+    """Open a re-review unless one for this model and trigger is already open (then None)."""
+    if trigger not in ReReview.Trigger.values:
+        raise Invalid(fields={"trigger": [f"Unknown trigger {trigger!r}."]})
+    opened_on = opened_on or timezone.localdate()
+    with transaction.atomic():
+        if ReReview.objects.filter(model=model, trigger=trigger, state__in=OPEN_REREVIEW_STATES).exists():
+            return None
+        try:
+            with transaction.atomic():
+                rereview = ReReview.objects.create(
+                    reference=next_reference("RR", opened_on.year),
+                    model=model,
+                    trigger=trigger,
+                    reason=reason,
+                    due_date=opened_on + timedelta(days=REREVIEW_DAYS),
+                )
+        except IntegrityError:
+            return None  # opened concurrently by another worker: at most one per trigger
+        record(
+            actor=actor,
+            action="rereview.opened",
+            obj=rereview,
+            changes=created(rereview, REREVIEW_FIELDS),
+            organization_id=model.developer_id,
+        )
+        notify(
+            recipients=members_of(model.developer_id),
+            event="rereview_opened",
+            subject=f"{rereview.reference}: {rereview.get_trigger_display().lower()} re-review of {model}",
+            body=reason or f"Due {rereview.due_date.isoformat()}.",
+            obj=rereview,
+            link=_link(rereview),
+        )
+    return rereview
+
+
+def _lock(rereview: ReReview) -> ReReview:
+    return ReReview.objects.select_for_update(of=("self",)).select_related("model").get(pk=rereview.pk)
+
+
+def start_rereview(*, rereview: ReReview, by: Any) -> ReReview:
+    if not is_adjudicator(by):
+        raise NotAllowed("Only a regulator runs re-reviews.")
+    with transaction.atomic():
+        rereview = _lock(rereview)
+        before = rereview.state
+        rereview.state = target_state(REREVIEW_TRANSITIONS, "start", before, "re-review")
+        rereview.assignee = rereview.assignee or by
+        rereview.save(update_fields=["state", "assignee"])
+        record(
+            actor=by,
+            action="rereview.started",
+            obj=rereview,
+            changes={"state": [before, rereview.state], "assignee": [None, rereview.assignee_id]},
+            organization_id=rereview.model.developer_id,
+        )
+    return rereview
+
+
+def complete_rereview(
+    *, rereview: ReReview, by: Any, outcome: str, tier: int | None = None, rationale: str
+) -> ReReview:
+    """Close with ``no_change`` or a new determination (an own-motion decision in force)."""
+    if not is_adjudicator(by):
+        raise NotAllowed("Only a regulator completes re-reviews.")
+    if outcome not in ReReview.Outcome.values:
+        raise Invalid(fields={"outcome": ["The outcome is 'no_change' or 'determination'."]})
+    if not rationale or not rationale.strip():
+        raise Invalid(fields={"rationale": ["A written rationale is required."]})
+    with transaction.atomic():
+        rereview = _lock(rereview)
+        before = rereview.state
+        rereview.state = target_state(REREVIEW_TRANSITIONS, "complete", before, "re-review")
+        if outcome == ReReview.Outcome.DETERMINATION:
+            if tier not in (1, 2, 3, 4):
+                raise Invalid(fields={"tier": ["A new determination names the tier (1-4)."]})
+            rereview.determination = issue_decision(
+                model=rereview.model,
+                tier=tier,
+                kind=Determination.Kind.OWN_MOTION,
+                rationale=f"{rereview.reference} ({rereview.get_trigger_display().lower()} re-review): {rationale}",
+                by=by,
+            )
+        else:
+            schedule_next_review(model=rereview.model, actor=by)
+        rereview.outcome = outcome
+        rereview.rationale = rationale.strip()
+        rereview.assignee = rereview.assignee or by
+        rereview.completed_at = timezone.now()
+        rereview.save(update_fields=["state", "outcome", "rationale", "assignee", "completed_at", "determination"])
+        record(
+            actor=by,
+            action="rereview.completed",
+            obj=rereview,
+            changes={"state": [before, rereview.state], "outcome": [None, outcome], "tier": [None, tier]},
+            organization_id=rereview.model.developer_id,
+        )
+    return rereview
+
+
+def add_release_stage(
+    *, determination: Determination, by: Any, on: date, proposed_tier: int, conditions: str = ""
+) -> ReleaseStage:
+    """Schedule a stage of a staged release on a Tier 3 or 4 determination."""
+    if not is_adjudicator(by):
+        raise NotAllowed("Only a regulator sets staged-release schedules.")
+    if determination.tier not in (3, 4):
+        raise Invalid(fields={"determination": ["Staged release applies to Tier 3 and 4 determinations."]})
+    if proposed_tier not in (1, 2, 3, 4) or proposed_tier >= determination.tier:
+        raise Invalid(fields={"proposed_tier": ["A stage proposes a less restrictive tier."]})
+    if on <= timezone.localdate():
+        raise Invalid(fields={"date": ["A stage is scheduled in the future."]})
+    with transaction.atomic():
+        stage = ReleaseStage.objects.create(
+            determination=determination, date=on, proposed_tier=proposed_tier, conditions=conditions
+        )
+        record(
+            actor=by,
+            action="release_stage.added",
+            obj=stage,
+            changes=created(stage, ("determination", "date", "proposed_tier", "conditions")),
+            organization_id=determination.model.developer_id,
+        )
+    return stage
+
+
+def open_due_rereviews(*, today: date | None = None) -> int:
+    """Open periodic re-reviews that have come due and staged-release re-reviews whose date
+    has come. Idempotent: at most one open re-review per model and trigger."""
+    today = today or timezone.localdate()
+    opened = 0
+    due_models = AIModel.objects.filter(next_review_due__lte=today).exclude(
+        rereviews__trigger=ReReview.Trigger.PERIODIC, rereviews__state__in=OPEN_REREVIEW_STATES
+    )
+    for model in due_models.iterator():
+        if open_rereview(
+            model=model,
+            trigger=ReReview.Trigger.PERIODIC,
+            reason=f"Periodic review due {model.next_review_due.isoformat()} (Tier {model.current_tier}).",
+            opened_on=today,
+        ):
+            opened += 1
+    stages = ReleaseStage.objects.filter(
+        date__lte=today, rereview__isnull=True, determination__status=Determination.Status.IN_FORCE
+    ).select_related("determination__model")
+    for stage in stages:
+        with transaction.atomic():
+            model = stage.determination.model
+            rereview = (
+                open_rereview(
+                    model=model,
+                    trigger=ReReview.Trigger.STAGED_RELEASE,
+                    reason=f"Staged release: Tier {stage.proposed_tier} proposed from {stage.date.isoformat()}. "
+                    f"{stage.conditions}".strip(),
+                    opened_on=today,
+                )
+                or ReReview.objects.filter(
+                    model=model, trigger=ReReview.Trigger.STAGED_RELEASE, state__in=OPEN_REREVIEW_STATES
+                ).first()
+            )
+            ReleaseStage.objects.filter(pk=stage.pk).update(rereview=rereview)
+            opened += 1
+    return opened

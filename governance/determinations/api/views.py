@@ -1,0 +1,42 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from governance.api.permissions import IsRegulator
+from governance.determinations import services
+from governance.determinations.api.serializers import DeterminationSerializer, RejectSerializer
+from governance.determinations.filters import DeterminationFilter
+from governance.determinations.models import Determination
+from governance.registry.selectors import visible_models
+
+
+class DeterminationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Determinations of the models the caller may see."""
+
+    serializer_class = DeterminationSerializer
+    filterset_class = DeterminationFilter
+    ordering_fields = ["created_at", "effective_from", "tier", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return Determination.objects.filter(model__in=visible_models(self.request.user)).select_related("threshold_set")
+
+    @extend_schema(request=None, responses=DeterminationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
+    def confirm(self, request, pk=None):
+        determination = services.confirm_relaxation(determination=self.get_object(), by=request.user)
+        determination.refresh_from_db()
+        return Response(DeterminationSerializer(determination).data)
+
+    @extend_schema(request=RejectSerializer, responses=DeterminationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
+    def reject(self, request, pk=None):
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        determination = services.reject_relaxation(
+            determination=self.get_object(), by=request.user, reason=serializer.validated_data.get("reason", "")
+        )
+        determination.refresh_from_db()
+        return Response(DeterminationSerializer(determination).data)

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from governance.baselines.models import ThresholdSet
+from governance.registry.models import AIModel
+
+
+class Determination(models.Model):
+    """That model M is in tier T from a date, under threshold set S, and why (SPEC section 4).
+
+    Immutable once written except for ``status`` (and who confirmed or rejected it); a new
+    determination supersedes the old. At most one is in force per model.
+    """
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial"
+        REVALIDATION = "revalidation", "Revalidation"
+        CONTEST_DECISION = "contest_decision", "Contest decision"
+        APPEAL_DECISION = "appeal_decision", "Appeal decision"
+        OWN_MOTION = "own_motion", "Own motion"
+
+    class Status(models.TextChoices):
+        PENDING_CONFIRMATION = "pending_confirmation", "Pending confirmation"
+        IN_FORCE = "in_force", "In force"
+        SUPERSEDED = "superseded", "Superseded"
+        REJECTED = "rejected", "Rejected"
+
+    model = models.ForeignKey(AIModel, on_delete=models.PROTECT, related_name="determinations")
+    tier = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=24, choices=Status.choices)
+    threshold_set = models.ForeignKey(ThresholdSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    basis = models.JSONField(default=dict)
+    evidence_complete = models.BooleanField(default=False)
+    rationale = models.TextField(blank=True)
+    effective_from = models.DateTimeField(null=True, blank=True, help_text="When it came (or comes) into force.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for automatic determinations.",
+    )
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The tier it replaces."
+    )
+    previous_tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text="When a pending relaxation was acted on.")
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["model"], condition=Q(status="in_force"), name="one_in_force_per_model"),
+            models.UniqueConstraint(
+                fields=["model"], condition=Q(status="pending_confirmation"), name="one_pending_per_model"
+            ),
+            models.CheckConstraint(condition=Q(tier__gte=1, tier__lte=4), name="determination_tier_range"),
+        ]
+        indexes = [models.Index(fields=["model", "-created_at"]), models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.model}: Tier {self.tier} ({self.get_status_display()})"
+
+    @property
+    def is_relaxation(self) -> bool:
+        return self.previous_tier is not None and self.tier < self.previous_tier

@@ -1,0 +1,49 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance.evidence.api.serializers import EvaluationSerializer
+from governance.evidence.imports import import_log
+from governance.registry.models import AIModel
+from governance.registry.roles import has_role
+from governance.registry.selectors import visible_models
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    model = serializers.IntegerField()
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    task = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportResponseSerializer(serializers.Serializer):
+    created = EvaluationSerializer(many=True)
+    errors = ImportErrorSerializer(many=True)
+
+
+class EvaluationImportView(APIView):
+    """Import an Inspect AI log (JSON or .eval) or lm-evaluation-harness results."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request=ImportRequestSerializer, responses={201: ImportResponseSerializer, 200: ImportResponseSerializer}
+    )
+    def post(self, request):
+        serializer = ImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        models = AIModel.objects.all() if has_role(request.user, "evaluator") else visible_models(request.user)
+        model = models.filter(pk=serializer.validated_data["model"]).first()
+        if model is None:
+            raise ValidationError({"model": ["No such model."]})
+        report = import_log(by=request.user, model=model, upload=serializer.validated_data["file"])
+        body = {"created": EvaluationSerializer(report.created, many=True).data, "errors": report.errors}
+        return Response(body, status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK)

@@ -1,0 +1,162 @@
+"""Writers for evaluation results (SPEC section 11)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from governance.audit.services import created, record
+from governance.errors import IllegalTransition, Invalid, NotAllowed
+from governance.evidence.models import EvaluationResult
+from governance.jobs import enqueue
+from governance.registry.models import AIModel, Benchmark, Organization
+from governance.registry.roles import has_role, is_adjudicator, organization_id_of
+from governance.tiering.scores import ScoreOutOfRange, normalize
+
+EVALUATION_FIELDS = (
+    "model",
+    "benchmark",
+    "raw_score",
+    "normalized_score",
+    "submitted_by_org",
+    "run_date",
+    "provenance",
+    "status",
+    "artifact_sha256",
+)
+
+
+def submitter_provenance(user: Any, model: AIModel) -> tuple[Organization, str]:
+    """Who may submit for ``model`` and with what provenance (SPEC section 15).
+
+    Developers submit self-reported results for their own organisation's models;
+    evaluators submit for any model, ``accredited`` when their organisation is an
+    accredited evaluator.
+    """
+    org_id = organization_id_of(user)
+    if org_id is None:
+        raise NotAllowed("Only members of a developer or evaluator organisation submit evaluations.")
+    organization = Organization.objects.get(pk=org_id)
+    if has_role(user, "evaluator") and organization.kind == Organization.Kind.EVALUATOR:
+        provenance = (
+            EvaluationResult.Provenance.ACCREDITED
+            if organization.accredited
+            else EvaluationResult.Provenance.SELF_REPORTED
+        )
+        return organization, provenance
+    if has_role(user, "developer") and model.developer_id == org_id:
+        return organization, EvaluationResult.Provenance.SELF_REPORTED
+    raise NotAllowed("You may submit evaluations only for your own organisation's models.")
+
+
+def submit_evaluation(
+    *,
+    by: Any,
+    model: AIModel,
+    benchmark: Benchmark,
+    raw_score: Decimal,
+    run_date: date,
+    artifact: UploadedFile | None = None,
+    artifact_sha256: str = "",
+    artifact_name: str = "",
+) -> EvaluationResult:
+    organization, provenance = submitter_provenance(by, model)
+    if run_date > timezone.localdate():
+        raise Invalid(fields={"run_date": ["The run date cannot be in the future."]})
+    try:
+        normalized = normalize(
+            Decimal(raw_score),
+            scale_min=benchmark.scale_min,
+            scale_max=benchmark.scale_max,
+            higher_is_more_capable=benchmark.higher_is_more_capable,
+        )
+    except ScoreOutOfRange as error:
+        raise Invalid(fields={"raw_score": [str(error)]}) from error
+    with transaction.atomic():
+        evaluation = EvaluationResult(
+            model=model,
+            benchmark=benchmark,
+            raw_score=raw_score,
+            normalized_score=normalized,
+            submitted_by_org=organization,
+            submitted_by=by,
+            run_date=run_date,
+            provenance=provenance,
+            artifact_sha256=artifact_sha256,
+        )
+        if artifact is not None:
+            evaluation.artifact = artifact
+        elif artifact_name:
+            evaluation.artifact.name = artifact_name  # a file already in storage
+        evaluation.save()
+        record(
+            actor=by,
+            action="evaluation.submitted",
+            obj=evaluation,
+            changes=created(evaluation, EVALUATION_FIELDS),
+            organization_id=model.developer_id,
+        )
+    return evaluation
+
+
+def _transition(
+    evaluation: EvaluationResult, *, by: Any, source: str, target: str, action: str, reason: str = ""
+) -> EvaluationResult:
+    from governance.determinations.tasks import revalidate_model_task
+
+    with transaction.atomic():
+        locked = EvaluationResult.objects.select_for_update(of=("self",)).select_related("model").get(pk=evaluation.pk)
+        if locked.status != source:
+            raise IllegalTransition(f"Only a {source} evaluation can be {target}; this one is {locked.status}.")
+        locked.status = target
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.review_reason = reason
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+        changes = {"status": [source, target]}
+        if reason:
+            changes["reason"] = [None, reason]
+        record(actor=by, action=action, obj=locked, changes=changes, organization_id=locked.model.developer_id)
+        if target in (EvaluationResult.Status.ACCEPTED, EvaluationResult.Status.WITHDRAWN):
+            enqueue(revalidate_model_task, locked.model_id)
+    return locked
+
+
+def accept_evaluation(*, evaluation: EvaluationResult, by: Any) -> EvaluationResult:
+    if not is_adjudicator(by):
+        raise NotAllowed("Only a regulator may accept evaluation results.")
+    return _transition(
+        evaluation, by=by, source="submitted", target=EvaluationResult.Status.ACCEPTED, action="evaluation.accepted"
+    )
+
+
+def reject_evaluation(*, evaluation: EvaluationResult, by: Any, reason: str) -> EvaluationResult:
+    if not is_adjudicator(by):
+        raise NotAllowed("Only a regulator may reject evaluation results.")
+    if not reason or not reason.strip():
+        raise Invalid(fields={"reason": ["Say why the result is rejected."]})
+    return _transition(
+        evaluation,
+        by=by,
+        source="submitted",
+        target=EvaluationResult.Status.REJECTED,
+        action="evaluation.rejected",
+        reason=reason,
+    )
+
+
+def withdraw_evaluation(*, evaluation: EvaluationResult, by: Any, reason: str = "") -> EvaluationResult:
+    """Withdraw accepted evidence: the regulator, or the organisation that submitted it."""
+    if not (is_adjudicator(by) or organization_id_of(by) == evaluation.submitted_by_org_id):
+        raise NotAllowed("Only a regulator or the submitting organisation may withdraw a result.")
+    return _transition(
+        evaluation,
+        by=by,
+        source="accepted",
+        target=EvaluationResult.Status.WITHDRAWN,
+        action="evaluation.withdrawn",
+        reason=reason,
+    )

@@ -1,0 +1,67 @@
+"""Notifications: the inbox row is written with the change; e-mail follows after commit."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import timezone
+
+from governance.jobs import enqueue
+from governance.notifications.models import Notification
+
+
+def members_of(organization_id: int) -> models.QuerySet:
+    return get_user_model().objects.filter(membership__organization_id=organization_id, is_active=True)
+
+
+def users_with_role(*roles: str) -> models.QuerySet:
+    return get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
+
+
+def notify(
+    *,
+    recipients: Iterable[Any],
+    event: str,
+    subject: str,
+    body: str = "",
+    obj: models.Model | None = None,
+    link: str = "",
+) -> list[Notification]:
+    """Write one inbox entry per distinct recipient and queue their e-mails after commit."""
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                recipient=user,
+                event=event,
+                subject=subject[:200],
+                body=body,
+                link=link,
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    if created:
+        from governance.notifications.tasks import send_notification_emails
+
+        ids = [n.pk for n in created if n.pk is not None]
+        if ids:
+            enqueue(send_notification_emails, ids)
+    return created
+
+
+def mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

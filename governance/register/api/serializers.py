@@ -1,0 +1,38 @@
+from rest_framework import serializers
+
+from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
+from governance.registry.models import AIModel
+
+
+class RegisterEntrySerializer(serializers.ModelSerializer):
+    developer = serializers.CharField(source="developer.name")
+    developer_id = serializers.IntegerField()
+    tier_name = serializers.SerializerMethodField()
+    access_condition = serializers.SerializerMethodField()
+    in_force_from = serializers.DateTimeField(source="tier_effective_from")
+    threshold_set = serializers.CharField(source="threshold_set_version", allow_null=True)
+    contest_or_appeal_open = serializers.BooleanField(source="case_open")
+
+    class Meta:
+        model = AIModel
+        fields = [
+            "id",
+            "name",
+            "version",
+            "developer",
+            "developer_id",
+            "current_tier",
+            "tier_name",
+            "access_condition",
+            "in_force_from",
+            "threshold_set",
+            "contest_or_appeal_open",
+            "parent",
+            "derivation",
+        ]
+
+    def get_tier_name(self, obj: AIModel) -> str:
+        return TIER_NAMES[obj.current_tier]
+
+    def get_access_condition(self, obj: AIModel) -> str:
+        return ACCESS_CONDITIONS[obj.current_tier]

@@ -1,0 +1,113 @@
+import csv
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from governance.audit.services import chain_head
+from governance.register.api.serializers import RegisterEntrySerializer
+from governance.register.filters import RegisterFilter
+from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES, register_entries, tier_changes
+
+CSV_COLUMNS = [
+    "id",
+    "name",
+    "version",
+    "developer",
+    "current_tier",
+    "tier_name",
+    "access_condition",
+    "in_force_from",
+    "threshold_set",
+    "contest_or_appeal_open",
+    "parent",
+    "derivation",
+]
+
+
+class RegisterView(generics.ListAPIView):
+    """The public register: released models, their tier and access condition. No sign-in."""
+
+    serializer_class = RegisterEntrySerializer
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    filterset_class = RegisterFilter
+    ordering_fields = ["name", "current_tier", "tier_effective_from"]
+
+    def get_queryset(self):
+        return register_entries()
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data["chain_head"] = chain_head()
+        return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class RegisterCsvView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={(200, "text/csv"): str})
+    def get(self, request):
+        queryset = RegisterFilter(request.GET, queryset=register_entries()).qs
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(CSV_COLUMNS)
+            for model in queryset.iterator(chunk_size=2000):
+                yield writer.writerow(
+                    [
+                        model.pk,
+                        model.name,
+                        model.version,
+                        model.developer.name,
+                        model.current_tier,
+                        TIER_NAMES[model.current_tier],
+                        ACCESS_CONDITIONS[model.current_tier],
+                        model.tier_effective_from.isoformat() if model.tier_effective_from else "",
+                        model.threshold_set_version or "",
+                        "yes" if model.case_open else "no",
+                        model.parent_id or "",
+                        model.derivation,
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="aperture-register.csv"'
+        return response
+
+
+class RegisterAtomView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={(200, "application/atom+xml"): str})
+    def get(self, request):
+        feed = Atom1Feed(
+            title="Aperture register: tier changes",
+            link=request.build_absolute_uri("/register/"),
+            description="Determinations that came into force for released models.",
+            feed_url=request.build_absolute_uri(reverse("register-atom")),
+            language="en",
+        )
+        for determination in tier_changes():
+            model = determination.model
+            feed.add_item(
+                title=f"{model.name} {model.version}: Tier {determination.tier} ({TIER_NAMES[determination.tier]})",
+                link=request.build_absolute_uri(f"/register/?search={model.name}"),
+                description=f"{model.developer.name}. {ACCESS_CONDITIONS[determination.tier]} "
+                f"{determination.get_kind_display()} determination.",
+                unique_id=f"urn:aperture:determination:{determination.pk}",
+                pubdate=determination.effective_from,
+                updateddate=determination.effective_from,
+            )
+        return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")

@@ -1,0 +1,12 @@
+import django_filters
+
+from governance.registry.models import AIModel
+
+
+class RegisterFilter(django_filters.FilterSet):
+    tier = django_filters.NumberFilter(field_name="current_tier")
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = AIModel
+        fields = ["tier", "developer"]

@@ -1,0 +1,61 @@
+"""The public register (SPEC section 14): a public projection of released models, with
+no confidential evidence. Shared by the API, the CSV export, the Atom feed and the page."""
+
+from django.apps import apps
+from django.db.models import BooleanField as BooleanFieldType
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+
+from governance.determinations.models import Determination
+from governance.registry.selectors import public_models
+
+TIER_NAMES = {1: "Unrestricted", 2: "Access-restricted", 3: "Restricted", 4: "Closed"}
+ACCESS_CONDITIONS = {
+    1: "Public download, no registration.",
+    2: "Download requires identity verification and a use attestation.",
+    3: "Research-only access with institutional verification and an access audit register.",
+    4: "No open release; monitored API access only.",
+}
+CLOSED_CASE_STATES = ("decided", "dismissed", "withdrawn")
+
+
+def _open_case_exists() -> Exists | Value:
+    """Whether a contest or appeal on the model is open (the cases app may define neither)."""
+    try:
+        contest = apps.get_model("cases", "Contest")
+    except LookupError:
+        return Value(False, output_field=BooleanFieldType())
+    open_contest = Exists(contest.objects.filter(model=OuterRef("pk")).exclude(state__in=CLOSED_CASE_STATES))
+    try:
+        appeal = apps.get_model("cases", "Appeal")
+    except LookupError:
+        return open_contest
+    open_appeal = Exists(appeal.objects.filter(contest__model=OuterRef("pk")).exclude(state__in=CLOSED_CASE_STATES))
+    return open_contest | open_appeal
+
+
+def register_entries() -> QuerySet:
+    """Released models with a tier, annotated for the register; one query per page."""
+    in_force = Determination.objects.filter(model=OuterRef("pk"), status=Determination.Status.IN_FORCE)
+
+    return (
+        public_models()
+        .select_related("developer", "parent")
+        .annotate(
+            threshold_set_version=Subquery(in_force.values("threshold_set__version")[:1]),
+            case_open=_open_case_exists(),
+        )
+        .order_by("name", "version", "id")
+    )
+
+
+def tier_changes(limit: int = 100) -> QuerySet[Determination]:
+    """Recent determinations in force (now or formerly) of released models: the Atom feed."""
+    return (
+        Determination.objects.filter(
+            model__released=True,
+            status__in=[Determination.Status.IN_FORCE, Determination.Status.SUPERSEDED],
+            effective_from__isnull=False,
+        )
+        .select_related("model__developer")
+        .order_by("-effective_from", "-id")[:limit]
+    )

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from governance.register import views
+
+urlpatterns = [
+    path("register/", views.register_page, name="register"),
+]

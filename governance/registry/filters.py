@@ -1,0 +1,28 @@
+"""Filtersets shared by the API lists, the web lists and the exports."""
+
+import django_filters
+
+from governance.registry.models import AIModel, Benchmark, Organization
+
+
+class AIModelFilter(django_filters.FilterSet):
+    tier = django_filters.NumberFilter(field_name="current_tier")
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = AIModel
+        fields = ["tier", "developer", "released", "parent", "derivation", "evidence_complete"]
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    class Meta:
+        model = Organization
+        fields = ["kind", "accredited", "jurisdiction"]
+
+
+class BenchmarkFilter(django_filters.FilterSet):
+    domain = django_filters.CharFilter(field_name="domain__slug")
+
+    class Meta:
+        model = Benchmark
+        fields = ["domain", "standardized", "external_id"]

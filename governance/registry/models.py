@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        DEVELOPER = "developer", "Developer"
+        EVALUATOR = "evaluator", "Evaluator"
+        RESEARCH = "research", "Research"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    jurisdiction = models.CharField(max_length=100, blank=True)
+    accredited = models.BooleanField(
+        default=False, help_text="An accredited evaluator: only its results count for tiering."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_accredited_evaluator(self) -> bool:
+        return self.kind == self.Kind.EVALUATOR and self.accredited
+
+
+class Membership(models.Model):
+    """A user belongs to at most one organisation."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization}"
+
+
+class RiskDomain(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    catastrophic = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Benchmark(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=40)
+    domain = models.ForeignKey(RiskDomain, on_delete=models.PROTECT, related_name="benchmarks")
+    scale_min = models.DecimalField(max_digits=14, decimal_places=4)
+    scale_max = models.DecimalField(max_digits=14, decimal_places=4)
+    higher_is_more_capable = models.BooleanField(default=True)
+    metric = models.CharField(
+        max_length=120, default="accuracy", help_text="What to read from logs: 'accuracy' or 'scorer/metric'."
+    )
+    external_id = models.CharField(max_length=200, blank=True, help_text="Task name in imported log files.")
+    standardized = models.BooleanField(default=False, help_text="On the approved list of standardized evaluations.")
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scale_min__lt=models.F("scale_max")), name="benchmark_scale_ordered"),
+        ]
+        indexes = [models.Index(fields=["external_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class AIModel(models.Model):
+    """A registered model. ``current_tier`` and its companions mirror the single in-force
+    determination; only the determination services write them (kept for fast filtering)."""
+
+    class Derivation(models.TextChoices):
+        FINE_TUNE = "fine_tune", "Fine-tune"
+        MERGE = "merge", "Merge"
+        QUANTIZATION = "quantization", "Quantization"
+        DISTILLATION = "distillation", "Distillation"
+        ADAPTER = "adapter", "Adapter"
+
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=60)
+    developer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="models")
+    parameter_count = models.PositiveBigIntegerField(null=True, blank=True)
+    weights_sha256 = models.CharField(max_length=64, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    derivation = models.CharField(max_length=20, choices=Derivation.choices, blank=True)
+    released = models.BooleanField(default=False, help_text="Publicly released: listed on the public register.")
+    current_tier = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    evidence_complete = models.BooleanField(default=False, editable=False)
+    tier_effective_from = models.DateTimeField(null=True, blank=True, editable=False)
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "version"]
+        verbose_name = "AI model"
+        constraints = [
+            models.UniqueConstraint(fields=["developer", "name", "version"], name="model_unique_per_developer"),
+            models.CheckConstraint(
+                condition=(Q(parent__isnull=True) & Q(derivation="")) | (Q(parent__isnull=False) & ~Q(derivation="")),
+                name="model_derivation_iff_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_tier__isnull=True) | Q(current_tier__gte=1, current_tier__lte=4),
+                name="model_tier_range",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="model_not_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["current_tier", "id"]),
+            models.Index(fields=["developer", "current_tier"]),
+            models.Index(fields=["released", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

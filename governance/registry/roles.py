@@ -1,0 +1,60 @@
+"""Roles are Django groups (SPEC section 1). The permission matrix (section 15) is read
+through these predicates, never by testing group names elsewhere."""
+
+from typing import Any
+
+REGULATOR = "regulator"
+BOARD = "board"
+COMPLIANCE = "compliance"
+DEVELOPER = "developer"
+EVALUATOR = "evaluator"
+AUDITOR = "auditor"
+ALL_ROLES = (REGULATOR, BOARD, COMPLIANCE, DEVELOPER, EVALUATOR, AUDITOR)
+
+# Staff of the regulator or its oversight body: they read every dossier.
+OVERSIGHT_ROLES = frozenset({REGULATOR, BOARD, COMPLIANCE, AUDITOR})
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The user's roles, cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_aperture_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+        user._aperture_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def organization_id_of(user: Any) -> int | None:
+    """The id of the user's organisation (at most one), cached for the request."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_aperture_org_id"):
+        from governance.registry.models import Membership
+
+        user._aperture_org_id = (
+            Membership.objects.filter(user_id=user.pk).values_list("organization_id", flat=True).first()
+        )
+    return user._aperture_org_id
+
+
+def sees_all_dossiers(user: Any) -> bool:
+    return bool(roles_of(user) & OVERSIGHT_ROLES)
+
+
+def is_adjudicator(user: Any) -> bool:
+    """Regulators and board members decide contests, confirm relaxations, sit on panels."""
+    return has_role(user, REGULATOR, BOARD)
+
+
+def is_developer(user: Any) -> bool:
+    return has_role(user, DEVELOPER) and organization_id_of(user) is not None
+
+
+def is_evaluator(user: Any) -> bool:
+    return has_role(user, EVALUATOR) and organization_id_of(user) is not None

@@ -1,0 +1,53 @@
+"""What a user may see: the one visibility rule every list, detail, search and export uses
+(SPEC sections 14, 15 and 20)."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from governance.evidence.models import EvaluationResult
+from governance.registry.models import AIModel
+from governance.registry.roles import has_role, organization_id_of, sees_all_dossiers
+
+
+def visible_models(user: Any) -> QuerySet[AIModel]:
+    """Models whose full dossier ``user`` may read.
+
+    Oversight roles see every model; developers their organisation's models; evaluators
+    the models they submitted results for. Anyone else sees none (the public register is
+    a separate, public projection).
+    """
+    models = AIModel.objects.all()
+    if sees_all_dossiers(user):
+        return models
+    org_id = organization_id_of(user)
+    if org_id is None:
+        return models.none()
+    condition = Q(pk__in=[])
+    if has_role(user, "developer"):
+        condition |= Q(developer_id=org_id)
+    if has_role(user, "evaluator"):
+        condition |= Q(pk__in=EvaluationResult.objects.filter(submitted_by_org_id=org_id).values("model_id"))
+    return models.filter(condition)
+
+
+def visible_evaluations(user: Any) -> QuerySet[EvaluationResult]:
+    """Evaluation results: oversight roles all; developers those on their models;
+    evaluators those their organisation submitted."""
+    results = EvaluationResult.objects.all()
+    if sees_all_dossiers(user):
+        return results
+    org_id = organization_id_of(user)
+    if org_id is None:
+        return results.none()
+    condition = Q(pk__in=[])
+    if has_role(user, "developer"):
+        condition |= Q(model__developer_id=org_id)
+    if has_role(user, "evaluator"):
+        condition |= Q(submitted_by_org_id=org_id)
+    return results.filter(condition)
+
+
+def public_models() -> QuerySet[AIModel]:
+    """The public register: every released model with a tier."""
+    return AIModel.objects.filter(released=True, current_tier__isnull=False)

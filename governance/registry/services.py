@@ -1,0 +1,130 @@
+"""Writers for organisations, benchmarks and models (SPEC sections 1, 10, 11)."""
+
+from typing import Any
+
+from django.db import transaction
+
+from governance.audit.services import created, diff, record, snapshot
+from governance.errors import Invalid, NotAllowed, full_clean_or_invalid
+from governance.jobs import enqueue
+from governance.registry.models import AIModel, Benchmark, Organization
+from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
+
+ORGANIZATION_FIELDS = ("name", "kind", "jurisdiction", "accredited")
+BENCHMARK_FIELDS = (
+    "slug",
+    "name",
+    "version",
+    "domain",
+    "scale_min",
+    "scale_max",
+    "higher_is_more_capable",
+    "metric",
+    "external_id",
+    "standardized",
+)
+MODEL_FIELDS = ("name", "version", "developer", "parameter_count", "weights_sha256", "parent", "derivation", "released")
+MODEL_EDITABLE = ("name", "version", "parameter_count", "weights_sha256", "parent", "derivation", "released")
+
+
+def create_organization(*, by: Any, **data: Any) -> Organization:
+    if not is_adjudicator(by) and not by.is_superuser:
+        raise NotAllowed("Only the regulator registers organisations.")
+    with transaction.atomic():
+        organization = Organization(**data)
+        full_clean_or_invalid(organization)
+        organization.save()
+        record(
+            actor=by,
+            action="organization.created",
+            obj=organization,
+            changes=created(organization, ORGANIZATION_FIELDS),
+        )
+    return organization
+
+
+def create_benchmark(*, by: Any, **data: Any) -> Benchmark:
+    if not is_adjudicator(by) and not by.is_superuser:
+        raise NotAllowed("Only the regulator maintains the benchmark list.")
+    with transaction.atomic():
+        benchmark = Benchmark(**data)
+        full_clean_or_invalid(benchmark)
+        if benchmark.scale_min >= benchmark.scale_max:
+            raise Invalid(fields={"scale_max": ["scale_max must be greater than scale_min."]})
+        benchmark.save()
+        record(actor=by, action="benchmark.created", obj=benchmark, changes=created(benchmark, BENCHMARK_FIELDS))
+    return benchmark
+
+
+def may_register_for(user: Any, developer: Organization) -> bool:
+    """Developers register models of their own organisation; regulators and the board any."""
+    if is_adjudicator(user):
+        return True
+    return is_developer(user) and organization_id_of(user) == developer.pk
+
+
+def _check_lineage(model: AIModel) -> None:
+    if model.parent_id is None:
+        if model.derivation:
+            raise Invalid(fields={"derivation": ["A derivation needs a parent model."]})
+        return
+    if not model.derivation:
+        raise Invalid(fields={"derivation": ["A derivative must say how it was derived."]})
+    if model.pk is None:
+        return
+    ancestor_id: int | None = model.parent_id
+    seen: set[int] = set()
+    while ancestor_id is not None and ancestor_id not in seen:
+        if ancestor_id == model.pk:
+            raise Invalid(fields={"parent": ["This parent would make the lineage a cycle."]})
+        seen.add(ancestor_id)
+        ancestor_id = AIModel.objects.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
+
+
+def register_model(*, by: Any, developer: Organization, **data: Any) -> AIModel:
+    """Register a model or derivative and determine its first tier (through the job layer)."""
+    if not may_register_for(by, developer):
+        raise NotAllowed("You may register models only for your own organisation.")
+    if developer.kind != Organization.Kind.DEVELOPER:
+        raise Invalid(fields={"developer": ["Models are registered to a developer organisation."]})
+    from governance.determinations.tasks import revalidate_model_task
+
+    with transaction.atomic():
+        model = AIModel(developer=developer, registered_by=by if getattr(by, "pk", None) else None, **data)
+        _check_lineage(model)
+        full_clean_or_invalid(model)
+        model.save()
+        record(
+            actor=by,
+            action="model.registered",
+            obj=model,
+            changes=created(model, MODEL_FIELDS),
+            organization_id=developer.pk,
+        )
+        enqueue(revalidate_model_task, model.pk)
+    return model
+
+
+def update_model(*, by: Any, model: AIModel, **data: Any) -> AIModel:
+    """Edit a model's particulars; a new parent is checked for cycles and re-determines."""
+    if not may_register_for(by, model.developer):
+        raise NotAllowed("You may edit only your own organisation's models.")
+    unknown = set(data) - set(MODEL_EDITABLE)
+    if unknown:
+        raise Invalid(fields={name: ["This field cannot be changed."] for name in sorted(unknown)})
+    from governance.determinations.tasks import revalidate_model_task
+
+    with transaction.atomic():
+        model = AIModel.objects.select_for_update().get(pk=model.pk)
+        before = snapshot(model, MODEL_EDITABLE)
+        for name, value in data.items():
+            setattr(model, name, value)
+        _check_lineage(model)
+        full_clean_or_invalid(model)
+        model.save()
+        changes = diff(before, snapshot(model, MODEL_EDITABLE))
+        if changes:
+            record(actor=by, action="model.updated", obj=model, changes=changes, organization_id=model.developer_id)
+        if "parent" in changes:
+            enqueue(revalidate_model_task, model.pk)
+    return model

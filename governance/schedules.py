@@ -1,0 +1,21 @@
+"""The default periodic jobs of SPEC section 17, installed in django-celery-beat's tables
+after every migration (editable by administrators afterwards; never overwritten)."""
+
+from typing import Any
+
+DEFAULT_SCHEDULES = [
+    # (name, task, every N minutes)
+    ("Activate threshold sets", "governance.baselines.tasks.activate_threshold_sets", 5),
+    ("Open due re-reviews", "governance.cases.tasks.open_due_rereviews", 60),
+    ("Compliance sweep", "governance.compliance.tasks.compliance_sweep", 60),
+    ("Case deadline sweep", "governance.cases.tasks.case_deadline_sweep", 60),
+    ("Resend unsent notification e-mails", "governance.notifications.tasks.send_pending_emails", 15),
+]
+
+
+def install_default_schedules(**kwargs: Any) -> None:
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    for name, task, minutes in DEFAULT_SCHEDULES:
+        interval, _ = IntervalSchedule.objects.get_or_create(every=minutes, period=IntervalSchedule.MINUTES)
+        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})

@@ -1,0 +1,152 @@
+"""Forms for the web interface. They parse and label input; the services decide."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from governance.registry.models import AIModel, Benchmark, Organization
+from governance.registry.roles import BOARD, REGULATOR
+
+TIER_CHOICES = [
+    (1, "Tier 1 — Unrestricted"),
+    (2, "Tier 2 — Access-restricted"),
+    (3, "Tier 3 — Restricted"),
+    (4, "Tier 4 — Closed"),
+]
+
+
+def regulators():
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[REGULATOR, BOARD], is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+class ModelRegistrationForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    version = forms.CharField(max_length=60)
+    developer = forms.ModelChoiceField(queryset=Organization.objects.filter(kind="developer"))
+    parameter_count = forms.IntegerField(required=False, min_value=1, help_text="Number of parameters.")
+    weights_sha256 = forms.RegexField(
+        regex=r"^[0-9a-fA-F]{64}$", required=False, label="Weights SHA-256", help_text="64 hexadecimal characters."
+    )
+    parent = forms.ModelChoiceField(queryset=AIModel.objects.none(), required=False, help_text="For a derivative.")
+    derivation = forms.ChoiceField(choices=[("", "—"), *AIModel.Derivation.choices], required=False)
+    released = forms.BooleanField(required=False, help_text="Publicly released: listed on the public register.")
+
+    def __init__(self, *args, developers=None, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if developers is not None:
+            self.fields["developer"].queryset = developers
+        if parents is not None:
+            self.fields["parent"].queryset = parents
+
+
+class TierRationaleForm(forms.Form):
+    tier = forms.TypedChoiceField(choices=TIER_CHOICES, coerce=int)
+    rationale = forms.CharField(widget=forms.Textarea, max_length=10000)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea, max_length=10000, required=False)
+
+
+class ContestForm(forms.Form):
+    requested_tier = forms.TypedChoiceField(choices=TIER_CHOICES, coerce=int)
+    grounds = forms.CharField(widget=forms.Textarea, max_length=20000)
+    files = forms.FileField(required=False, help_text="PDF, text, CSV, JSON, PNG, JPEG or ZIP.")
+
+
+class AssignForm(forms.Form):
+    adjudicator = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adjudicator"].queryset = regulators()
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(widget=forms.Textarea, max_length=20000)
+    files = forms.FileField(required=False)
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("upheld", "Uphold the determination"), ("varied", "Vary the tier")])
+    tier = forms.TypedChoiceField(choices=[("", "—"), *TIER_CHOICES], coerce=int, required=False, empty_value=None)
+    reasons = forms.CharField(widget=forms.Textarea, max_length=20000)
+
+
+class ReasonsForm(forms.Form):
+    reasons = forms.CharField(widget=forms.Textarea, max_length=20000)
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(widget=forms.Textarea, max_length=20000)
+    files = forms.FileField(required=False)
+
+
+class PanelForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(queryset=get_user_model().objects.none(), help_text="Choose three.")
+    chair = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = candidates if candidates is not None else regulators()
+        self.fields["members"].queryset = queryset
+        self.fields["chair"].queryset = queryset
+
+
+class HearingForm(forms.Form):
+    hearing_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Hearing at")
+
+
+class VoteForm(forms.Form):
+    vote = forms.ChoiceField(choices=[("affirm", "Affirm the decision"), ("reverse", "Reverse it")])
+    tier = forms.TypedChoiceField(choices=[("", "—"), *TIER_CHOICES], coerce=int, required=False, empty_value=None)
+    reasons = forms.CharField(widget=forms.Textarea, max_length=20000)
+
+
+class CompleteReReviewForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("no_change", "No change"), ("determination", "New determination")])
+    tier = forms.TypedChoiceField(choices=[("", "—"), *TIER_CHOICES], coerce=int, required=False, empty_value=None)
+    rationale = forms.CharField(widget=forms.Textarea, max_length=20000)
+
+
+class EvaluationForm(forms.Form):
+    model = forms.IntegerField(label="Model id", min_value=1)
+    benchmark = forms.ModelChoiceField(queryset=Benchmark.objects.select_related("domain"))
+    raw_score = forms.DecimalField(max_digits=14, decimal_places=4)
+    run_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ImportForm(forms.Form):
+    model = forms.IntegerField(label="Model id", min_value=1)
+    file = forms.FileField(help_text="Inspect AI log (.json or .eval) or lm-evaluation-harness results JSON.")
+
+
+class ThresholdSetForm(forms.Form):
+    version = forms.CharField(max_length=40)
+    issuing_body = forms.CharField(max_length=200, required=False)
+    rationale = forms.CharField(widget=forms.Textarea, required=False)
+
+
+class PublishForm(forms.Form):
+    effective_from = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty to put the set in force now.",
+    )
+
+
+class SubmissionForm(forms.Form):
+    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(widget=forms.Textarea, required=False)
+    files = forms.FileField(required=False)
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("accepted", "Accepted"), ("deficient", "Deficient"), ("rejected", "Rejected")]
+    )
+    notes = forms.CharField(widget=forms.Textarea, required=False)

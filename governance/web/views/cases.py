@@ -1,0 +1,187 @@
+"""Contest, appeal and re-review pages: the case file and a form per transition."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from governance.cases import services
+from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
+from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
+from governance.web.errors import form_errors, handles_domain_errors
+from governance.web.forms import (
+    AppealForm,
+    AssignForm,
+    CompleteReReviewForm,
+    DecideForm,
+    HearingForm,
+    MessageForm,
+    PanelForm,
+    ReasonsForm,
+    VoteForm,
+)
+
+
+@login_required
+def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = get_object_or_404(visible_contests(request.user).prefetch_related("messages__author", "files"), pk=pk)
+    user = request.user
+    applicant = is_developer(user) and organization_id_of(user) == contest.applicant_id
+    context = {
+        "contest": contest,
+        "applicant": applicant,
+        "regulator": is_adjudicator(user),
+        "adjudicator": contest.adjudicator_id == user.pk,
+        "appeal": getattr(contest, "appeal", None),
+        "forms": {
+            "assign": AssignForm(),
+            "request": MessageForm(),
+            "provide": MessageForm(),
+            "decide": DecideForm(),
+            "dismiss": ReasonsForm(),
+            "appeal": AppealForm(),
+        },
+    }
+    return render(request, "web/contest.html", context)
+
+
+def _invalid(request: HttpRequest, form) -> bool:
+    if form.is_valid():
+        return False
+    messages.error(request, form_errors(form))
+    return True
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def contest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    contest = get_object_or_404(visible_contests(request.user), pk=pk)
+    user = request.user
+    if action == "assign":
+        form = AssignForm(request.POST)
+        if not _invalid(request, form):
+            services.assign_adjudicator(contest=contest, by=user, adjudicator=form.cleaned_data["adjudicator"])
+            messages.success(request, f"{form.cleaned_data['adjudicator']} assigned as adjudicator.")
+    elif action in ("request-information", "provide-information"):
+        form = MessageForm(request.POST, request.FILES)
+        if not _invalid(request, form):
+            if action == "request-information":
+                services.request_information(contest=contest, by=user, message=form.cleaned_data["message"])
+                messages.success(request, "Information requested; the decision clock is paused.")
+            else:
+                services.provide_information(
+                    contest=contest, by=user, message=form.cleaned_data["message"], files=request.FILES.getlist("files")
+                )
+                messages.success(request, "Information provided; the decision clock has resumed.")
+    elif action == "decide":
+        form = DecideForm(request.POST)
+        if not _invalid(request, form):
+            services.decide_contest(contest=contest, by=user, **form.cleaned_data)
+            messages.success(request, "Decision recorded.")
+    elif action == "dismiss":
+        form = ReasonsForm(request.POST)
+        if not _invalid(request, form):
+            services.dismiss_contest(contest=contest, by=user, reasons=form.cleaned_data["reasons"])
+            messages.success(request, "Contest dismissed as inadmissible.")
+    elif action == "withdraw":
+        services.withdraw_contest(contest=contest, by=user)
+        messages.success(request, "Contest withdrawn.")
+    elif action == "appeal":
+        form = AppealForm(request.POST, request.FILES)
+        if not _invalid(request, form):
+            appeal = services.file_appeal(
+                by=user, contest=contest, grounds=form.cleaned_data["grounds"], files=request.FILES.getlist("files")
+            )
+            messages.success(request, f"Appeal {appeal.reference} filed; decision due {appeal.due_date:%d %B %Y}.")
+            return redirect("appeal-detail", pk=appeal.pk)
+    return redirect("contest-detail", pk=pk)
+
+
+@login_required
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = get_object_or_404(visible_appeals(request.user).select_related("contest__adjudicator"), pk=pk)
+    user = request.user
+    votes = list(appeal.votes.select_related("member"))
+    context = {
+        "appeal": appeal,
+        "votes": votes,
+        "panel": list(appeal.panel.all()),
+        "regulator": is_adjudicator(user),
+        "on_panel": any(m.pk == user.pk for m in appeal.panel.all()),
+        "has_voted": any(v.member_id == user.pk for v in votes),
+        "appellant": is_developer(user) and organization_id_of(user) == appeal.contest.applicant_id,
+        "forms": {
+            "panel": PanelForm(candidates=_candidates(appeal)) if is_adjudicator(user) else None,
+            "hearing": HearingForm(),
+            "vote": VoteForm(),
+        },
+    }
+    return render(request, "web/appeal.html", context)
+
+
+def _candidates(appeal):
+    from django.contrib.auth import get_user_model
+
+    ids = [u.pk for u in services.panel_candidates(appeal)]
+    return get_user_model().objects.filter(pk__in=ids).order_by("username")
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    appeal = get_object_or_404(visible_appeals(request.user), pk=pk)
+    user = request.user
+    if action == "assign-panel":
+        form = PanelForm(request.POST)
+        if not _invalid(request, form):
+            services.assign_panel(
+                appeal=appeal, by=user, members=list(form.cleaned_data["members"]), chair=form.cleaned_data["chair"]
+            )
+            messages.success(request, "Panel assigned.")
+    elif action == "schedule-hearing":
+        form = HearingForm(request.POST)
+        if not _invalid(request, form):
+            services.schedule_hearing(appeal=appeal, by=user, hearing_at=form.cleaned_data["hearing_at"])
+            messages.success(request, "Hearing scheduled.")
+    elif action == "vote":
+        form = VoteForm(request.POST)
+        if not _invalid(request, form):
+            result = services.cast_vote(appeal=appeal, by=user, **form.cleaned_data)
+            messages.success(
+                request,
+                "Vote recorded."
+                + (f" The appeal is decided: {result.get_outcome_display().lower()}." if result.outcome else ""),
+            )
+    elif action == "withdraw":
+        services.withdraw_appeal(appeal=appeal, by=user)
+        messages.success(request, "Appeal withdrawn.")
+    return redirect("appeal-detail", pk=pk)
+
+
+@login_required
+def rereview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rereview = get_object_or_404(visible_rereviews(request.user), pk=pk)
+    return render(
+        request,
+        "web/rereview.html",
+        {"rereview": rereview, "regulator": is_adjudicator(request.user), "form": CompleteReReviewForm()},
+    )
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    rereview = get_object_or_404(visible_rereviews(request.user), pk=pk)
+    if action == "start":
+        services.start_rereview(rereview=rereview, by=request.user)
+        messages.success(request, "Re-review started.")
+    else:
+        form = CompleteReReviewForm(request.POST)
+        if not _invalid(request, form):
+            services.complete_rereview(rereview=rereview, by=request.user, **form.cleaned_data)
+            messages.success(request, "Re-review completed.")
+    return redirect("rereview-detail", pk=pk)

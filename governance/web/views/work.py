@@ -1,0 +1,291 @@
+"""Evidence, threshold sets, compliance, the audit trail and the inbox."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from governance.audit.models import AuditEvent
+from governance.audit.services import verify_chain
+from governance.baselines import services as baselines
+from governance.baselines.models import ThresholdSet
+from governance.baselines.selectors import threshold_set_in_force
+from governance.compliance import services as compliance
+from governance.compliance.selectors import visible_obligations, visible_submissions
+from governance.determinations.bulk import impact_preview
+from governance.errors import Invalid, NotAllowed
+from governance.evidence import services as evidence
+from governance.evidence.imports import import_log
+from governance.notifications.models import Notification
+from governance.notifications.services import mark_read
+from governance.registry.models import AIModel, RiskDomain
+from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
+from governance.registry.selectors import visible_evaluations, visible_models
+from governance.web.errors import form_errors, handles_domain_errors
+from governance.web.forms import EvaluationForm, ImportForm, PublishForm, ReviewForm, SubmissionForm, ThresholdSetForm
+
+
+def _submittable_model(user, pk: int) -> AIModel | None:
+    models = AIModel.objects.all() if has_role(user, "evaluator") else visible_models(user)
+    return models.filter(pk=pk).first()
+
+
+@login_required
+@handles_domain_errors
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """Submit a result or import a log file (evaluators and developers)."""
+    user = request.user
+    submit_form = EvaluationForm(request.POST if request.POST.get("form") == "submit" else None)
+    import_form = ImportForm(
+        request.POST if request.POST.get("form") == "import" else None,
+        request.FILES if request.POST.get("form") == "import" else None,
+    )
+    report = None
+    if request.method == "POST":
+        form = submit_form if request.POST.get("form") == "submit" else import_form
+        if form.is_valid():
+            model = _submittable_model(user, form.cleaned_data["model"])
+            if model is None:
+                form.add_error("model", "No such model.")
+            elif form is submit_form:
+                data = dict(form.cleaned_data)
+                data.pop("model")
+                try:
+                    result = evidence.submit_evaluation(by=user, model=model, **data)
+                except Invalid as error:
+                    for field, errs in (error.fields or {"__all__": [error.message]}).items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    messages.success(
+                        request, f"Result #{result.pk} submitted ({result.get_provenance_display().lower()})."
+                    )
+                    return redirect("evaluations")
+            else:
+                try:
+                    with transaction.atomic():
+                        report = import_log(by=user, model=model, upload=form.cleaned_data["file"])
+                except Invalid as error:
+                    for field, errs in (error.fields or {"__all__": [error.message]}).items():
+                        form.add_error(field if field in form.fields else None, errs)
+    mine = visible_evaluations(user).filter(submitted_by_org_id=organization_id_of(user) or 0)
+    return render(
+        request,
+        "web/evaluations.html",
+        {
+            "submit_form": submit_form,
+            "import_form": import_form,
+            "report": report,
+            "mine": mine.select_related("model", "benchmark")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    result = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    if action == "accept":
+        evidence.accept_evaluation(evaluation=result, by=request.user)
+    elif action == "reject":
+        evidence.reject_evaluation(evaluation=result, by=request.user, reason=request.POST.get("reason", ""))
+    else:
+        evidence.withdraw_evaluation(evaluation=result, by=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, f"Result #{result.pk}: {action} recorded; the model was revalidated where it counts.")
+    return redirect("model-detail", pk=result.model_id)
+
+
+def _may_preview(user) -> bool:
+    return has_role(user, REGULATOR, BOARD, "auditor")
+
+
+@login_required
+@handles_domain_errors
+def threshold_sets(request: HttpRequest) -> HttpResponse:
+    """The threshold board: drafts, the set in force, and a new draft copied from it."""
+    user = request.user
+    form = ThresholdSetForm(request.POST or None)
+    domains = list(RiskDomain.objects.order_by("slug"))
+    current = threshold_set_in_force()
+    defaults = {e.domain.slug: e for e in current.entries.select_related("domain")} if current else {}
+    if request.method == "POST":
+        if not has_role(user, BOARD):
+            raise NotAllowed("Only the threshold board drafts threshold sets.")
+        entries = [
+            {
+                "domain": d.slug,
+                "low": request.POST.get(f"{d.slug}-low"),
+                "high": request.POST.get(f"{d.slug}-high"),
+                "critical": request.POST.get(f"{d.slug}-critical") if d.catastrophic else None,
+            }
+            for d in domains
+        ]
+        if form.is_valid():
+            try:
+                draft = baselines.create_draft(by=user, entries=entries, **form.cleaned_data)
+            except Invalid as error:
+                for field, errs in (error.fields or {"__all__": [error.message]}).items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, f"Draft {draft.version} saved. Preview its impact before publishing.")
+                return redirect("threshold-detail", pk=draft.pk)
+    rows = [
+        {
+            "domain": d,
+            "low": request.POST.get(f"{d.slug}-low", defaults[d.slug].low if d.slug in defaults else ""),
+            "high": request.POST.get(f"{d.slug}-high", defaults[d.slug].high if d.slug in defaults else ""),
+            "critical": request.POST.get(f"{d.slug}-critical", defaults[d.slug].critical if d.slug in defaults else ""),
+        }
+        for d in domains
+    ]
+    return render(
+        request,
+        "web/threshold_sets.html",
+        {
+            "sets": ThresholdSet.objects.prefetch_related("entries__domain"),
+            "form": form,
+            "rows": rows,
+            "is_board": has_role(user, BOARD),
+        },
+    )
+
+
+@login_required
+@handles_domain_errors
+def threshold_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    threshold_set = get_object_or_404(ThresholdSet.objects.prefetch_related("entries__domain"), pk=pk)
+    user = request.user
+    if request.method == "POST":
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+        else:
+            published = baselines.publish(
+                by=user, threshold_set=threshold_set, effective_from=form.cleaned_data["effective_from"]
+            )
+            published.refresh_from_db()
+            messages.success(
+                request,
+                f"{published.version} published: {published.get_status_display().lower()} "
+                f"from {published.effective_from:%d %b %Y %H:%M}.",
+            )
+        return redirect("threshold-detail", pk=pk)
+    impact = impact_preview(threshold_set) if _may_preview(user) else None
+    grid = []
+    if impact:
+        highest = max((n for row in impact["matrix"].values() for n in row.values()), default=0) or 1
+        for from_tier in "1234":
+            grid.append(
+                {
+                    "tier": from_tier,
+                    "cells": [
+                        {
+                            "to": to,
+                            "count": impact["matrix"][from_tier][to],
+                            "heat": 0
+                            if not impact["matrix"][from_tier][to]
+                            else 1 + int(3 * impact["matrix"][from_tier][to] / highest),
+                            "diagonal": from_tier == to,
+                        }
+                        for to in "1234"
+                    ],
+                }
+            )
+    drill = request.GET.get("from"), request.GET.get("to")
+    changes = impact["changes"] if impact else []
+    if drill[0] and drill[1]:
+        changes = [c for c in changes if str(c["from_tier"]) == drill[0] and str(c["to_tier"]) == drill[1]]
+    context = {
+        "set": threshold_set,
+        "impact": impact,
+        "grid": grid,
+        "changes": changes[:500],
+        "drill": drill,
+        "is_board": has_role(user, BOARD),
+        "publish_form": PublishForm(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "web/impact_changes.html", context)
+    return render(request, "web/threshold_detail.html", context)
+
+
+@login_required
+@handles_domain_errors
+def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_object_or_404(visible_obligations(request.user), pk=pk)
+    form = SubmissionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            compliance.submit_evidence(
+                by=request.user,
+                obligation=obligation,
+                period_end=form.cleaned_data["period_end"],
+                notes=form.cleaned_data["notes"],
+                files=request.FILES.getlist("files"),
+            )
+            messages.success(request, "Evidence submitted for review.")
+            return redirect("obligation-detail", pk=pk)
+        messages.error(request, form_errors(form))
+    return render(
+        request,
+        "web/obligation.html",
+        {
+            "obligation": obligation,
+            "submissions": visible_submissions(request.user).filter(obligation=obligation),
+            "form": form,
+            "review_form": ReviewForm(),
+            "is_developer": organization_id_of(request.user) == obligation.model.developer_id,
+            "reviews": compliance.reviews_compliance(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_object_or_404(visible_submissions(request.user), pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        compliance.review_submission(submission=submission, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Submission marked {form.cleaned_data['outcome']}.")
+    return redirect("obligation-detail", pk=submission.obligation_id)
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if sees_all_dossiers(user):
+        events = AuditEvent.objects.all()
+    elif has_role(user, "developer") and organization_id_of(user):
+        events = AuditEvent.objects.filter(organization_id=organization_id_of(user))
+    else:
+        raise PermissionDenied("You may not read the audit trail.")
+    if request.GET.get("object_type"):
+        events = events.filter(object_type=request.GET["object_type"])
+    page = Paginator(events.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    report = verify_chain() if request.GET.get("verify") and sees_all_dossiers(user) else None
+    return render(request, "web/audit.html", {"page": page, "report": report, "can_verify": sees_all_dossiers(user)})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    notes = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+    page = Paginator(notes, 30).get_page(request.GET.get("page"))
+    return render(request, "web/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def read_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    mark_read(notification=note)
+    if request.headers.get("HX-Request"):
+        return render(request, "web/inbox_row.html", {"n": note})
+    return redirect(note.link or "notifications")

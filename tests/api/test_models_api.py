@@ -1,0 +1,258 @@
+from decimal import Decimal
+
+import pytest
+
+from governance.audit.models import AuditEvent
+from governance.determinations.models import Determination
+from governance.registry.models import AIModel
+
+
+def test_token_auth_and_me(world, client):
+    response = client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": "governance-demo"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert me["username"] == "dev-aurora"
+    assert me["roles"] == ["developer"]
+    assert me["organization"]["name"] == "Aurora Labs"
+
+
+def test_token_with_wrong_password_is_refused(world, client):
+    response = client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": "nope"})
+    assert response.status_code == 401
+    assert "credentials" in response.json()["detail"]
+
+
+def test_anonymous_api_answers_401_but_register_is_public(world, api):
+    assert api().get("/api/v1/models/").status_code == 401
+    body = api().get("/api/v1/register/").json()
+    assert set(body) >= {"count", "next", "previous", "results", "chain_head"}
+
+
+def test_developer_registers_model_and_gets_initial_tier(world, api):
+    response = api(world.dev_aurora).post(
+        "/api/v1/models/",
+        {"name": "Aster", "version": "2.0", "developer": world.aurora.pk, "released": True},
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["current_tier"] == 2
+    assert body["evidence_complete"] is False
+    assert body["next_review_due"] is not None
+    history = api(world.dev_aurora).get(f"/api/v1/models/{body['id']}/determinations/").json()
+    assert [d["kind"] for d in history["results"]] == ["initial"]
+
+
+def test_developer_cannot_register_for_another_organisation(world, api):
+    before = AIModel.objects.count()
+    response = api(world.dev_aurora).post(
+        "/api/v1/models/", {"name": "Spoof", "version": "1", "developer": world.borealis.pk}
+    )
+    assert response.status_code == 403
+    assert AIModel.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"version": "1"}, "name"),
+        ({"name": "X", "version": "1", "developer": 999999}, "developer"),
+        ({"name": "X", "version": "1", "parameter_count": "many"}, "parameter_count"),
+        ({"name": "X", "version": "1", "parent": 999999, "derivation": "fine_tune"}, "parent"),
+        ({"name": "X", "version": "1", "derivation": "fine_tune"}, "derivation"),
+        ({"name": "X", "version": "1", "derivation": "photocopy"}, "derivation"),
+        ({"name": "X", "version": "1", "weights_sha256": "abc"}, "weights_sha256"),
+    ],
+)
+def test_bad_model_input_is_a_field_error_and_writes_nothing(world, api, payload, field):
+    payload = {"developer": world.aurora.pk, **payload}
+    models_before, events_before = AIModel.objects.count(), AuditEvent.objects.count()
+    response = api(world.dev_aurora).post("/api/v1/models/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert (AIModel.objects.count(), AuditEvent.objects.count()) == (models_before, events_before)
+
+
+def test_malformed_json_is_400(world, api):
+    response = api(world.dev_aurora).post("/api/v1/models/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+def test_duplicate_model_is_a_clear_400(world, api):
+    world.register("Aster")
+    response = api(world.dev_aurora).post(
+        "/api/v1/models/", {"name": "Aster", "version": "1.0", "developer": world.aurora.pk}
+    )
+    assert response.status_code == 400
+    assert response.json()
+
+
+def test_other_organisations_model_is_404_everywhere(world, api):
+    private = world.register("Secret", released=False)
+    client = api(world.dev_borealis)
+    for url in [
+        f"/api/v1/models/{private.pk}/",
+        f"/api/v1/models/{private.pk}/determinations/",
+        f"/api/v1/models/{private.pk}/lineage/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.patch(f"/api/v1/models/{private.pk}/", {"name": "x"}).status_code == 404
+    listing = client.get("/api/v1/models/?search=Secret").json()
+    assert listing["count"] == 0
+    determinations = client.get("/api/v1/determinations/").json()
+    assert all(d["model"] != private.pk for d in determinations["results"])
+    register = api().get("/api/v1/register/?search=Secret").json()
+    assert register["count"] == 0
+    assert "Secret" not in api().get("/api/v1/register.csv").getvalue().decode()
+
+
+def test_tier_filter_and_ordering(world, api):
+    low = world.register("Low")
+    high = world.register("High")
+    world.evidence(high, "cyber", "0.6000")
+    client = api(world.regulator)
+    tier3 = client.get("/api/v1/models/?tier=3").json()
+    assert [m["name"] for m in tier3["results"]] == ["High"]
+    ordered = client.get("/api/v1/models/?ordering=-current_tier").json()
+    assert [m["id"] for m in ordered["results"]][:2] == [high.pk, low.pk]
+
+
+def test_page_size_is_capped_at_200(world, api):
+    response = api(world.regulator).get("/api/v1/models/?page_size=1000")
+    assert response.status_code == 200
+    assert response.json()["next"] is None
+
+
+def test_model_list_query_count_is_constant(world, api, django_assert_max_num_queries):
+    for i in range(25):
+        world.register(f"M{i}")
+    client = api(world.regulator)
+    with django_assert_max_num_queries(6):
+        small = client.get("/api/v1/models/?page_size=5")
+    with django_assert_max_num_queries(6):
+        large = client.get("/api/v1/models/?page_size=25")
+    assert len(small.json()["results"]) == 5 and len(large.json()["results"]) == 25
+
+
+def test_own_motion_determination_by_regulator_only(world, api):
+    model = world.register("Aster")
+    denied = api(world.dev_aurora).post(f"/api/v1/models/{model.pk}/determine/", {"tier": 1, "rationale": "x"})
+    assert denied.status_code == 403
+    response = api(world.regulator).post(
+        f"/api/v1/models/{model.pk}/determine/", {"tier": 4, "rationale": "Credible uplift evidence."}
+    )
+    assert response.status_code == 201
+    assert response.json()["kind"] == "own_motion" and response.json()["status"] == "in_force"
+    model.refresh_from_db()
+    assert model.current_tier == 4
+
+
+def test_pending_relaxation_confirmed_over_api(world, api):
+    model = world.register("Aster")
+    result = world.evidence(model, "bio", "0.6000")
+    world.full_evidence(model)
+    from governance.evidence.services import withdraw_evaluation
+
+    withdraw_evaluation(evaluation=result, by=world.regulator)
+    pending = Determination.objects.get(model=model, status="pending_confirmation")
+    assert api(world.dev_aurora).post(f"/api/v1/determinations/{pending.pk}/confirm/").status_code == 403
+    response = api(world.regulator).post(f"/api/v1/determinations/{pending.pk}/confirm/")
+    assert response.status_code == 200
+    assert response.json()["status"] == "in_force"
+    again = api(world.regulator).post(f"/api/v1/determinations/{pending.pk}/confirm/")
+    assert again.status_code == 409
+    model.refresh_from_db()
+    assert model.current_tier == 1
+
+
+def test_lineage_lists_visible_relatives(world, api):
+    parent = world.register("Base")
+    child = world.register("Tuned", parent=parent, derivation="fine_tune", developer=world.borealis)
+    body = api(world.dev_aurora).get(f"/api/v1/models/{parent.pk}/lineage/").json()
+    assert [d["id"] for d in body["descendants"]] == [child.pk]
+    body = api(world.dev_borealis).get(f"/api/v1/models/{child.pk}/lineage/").json()
+    assert [a["id"] for a in body["ancestors"]] == [parent.pk]
+
+
+def test_cycle_is_rejected(world, api):
+    a = world.register("A")
+    b = world.register("B", parent=a, derivation="merge")
+    response = api(world.dev_aurora).patch(
+        f"/api/v1/models/{a.pk}/", {"parent": b.pk, "derivation": "merge"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "cycle" in response.json()["parent"][0]
+    a.refresh_from_db()
+    assert a.parent_id is None
+
+
+def test_revalidate_is_regulator_only(world, api):
+    model = world.register("Aster")
+    assert api(world.dev_aurora).post(f"/api/v1/models/{model.pk}/revalidate/").status_code == 403
+    assert api(world.dev_borealis).post(f"/api/v1/models/{model.pk}/revalidate/").status_code == 404
+    response = api(world.regulator).post(f"/api/v1/models/{model.pk}/revalidate/")
+    assert response.status_code == 200 and response.json()["current_tier"] == 2
+
+
+def test_evaluation_submission_and_review(world, api):
+    model = world.register("Aster")
+    bench = world.benchmarks["cyber"]
+    response = api(world.evaluator).post(
+        "/api/v1/evaluations/",
+        {"model": model.pk, "benchmark": bench.pk, "raw_score": "0.6500", "run_date": "2026-11-01"},
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["provenance"], body["status"], body["normalized_score"]) == ("accredited", "submitted", "0.6500")
+    accepted = api(world.regulator).post(f"/api/v1/evaluations/{body['id']}/accept/")
+    assert accepted.json()["status"] == "accepted"
+    model.refresh_from_db()
+    assert model.current_tier == 3
+    assert api(world.regulator).post(f"/api/v1/evaluations/{body['id']}/accept/").status_code == 409
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"raw_score": "1.5"}, "raw_score"),
+        ({"raw_score": "abc"}, "raw_score"),
+        ({"run_date": "2026-13-45"}, "run_date"),
+        ({"run_date": "2099-01-01"}, "run_date"),
+        ({"benchmark": 424242}, "benchmark"),
+    ],
+)
+def test_bad_evaluation_input(world, api, payload, field):
+    model = world.register("Aster")
+    data = {
+        "model": model.pk,
+        "benchmark": world.benchmarks["bio"].pk,
+        "raw_score": "0.5",
+        "run_date": "2026-11-01",
+        **payload,
+    }
+    response = api(world.evaluator).post("/api/v1/evaluations/", data)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert model.evaluations.count() == 0
+
+
+def test_developer_self_reports_only_for_own_models(world, api):
+    mine = world.register("Mine")
+    theirs = world.register("Theirs", developer=world.borealis)
+    data = {"benchmark": world.benchmarks["bio"].pk, "raw_score": "0.9", "run_date": "2026-11-01"}
+    ok = api(world.dev_aurora).post("/api/v1/evaluations/", {**data, "model": mine.pk})
+    assert ok.status_code == 201 and ok.json()["provenance"] == "self_reported"
+    denied = api(world.dev_aurora).post("/api/v1/evaluations/", {**data, "model": theirs.pk})
+    assert denied.status_code == 400 and "model" in denied.json()
+    api(world.regulator).post(f"/api/v1/evaluations/{ok.json()['id']}/accept/")
+    mine.refresh_from_db()
+    assert mine.current_tier == 2, "self-reported results are never evidence"
+
+
+def test_decimal_scores_are_strings(world, api):
+    model = world.register("Aster")
+    world.evidence(model, "bio", "0.1234")
+    results = api(world.regulator).get(f"/api/v1/evaluations/?model={model.pk}").json()["results"]
+    assert results[0]["normalized_score"] == "0.1234"
+    assert Decimal(results[0]["raw_score"]) == Decimal("0.1234")

@@ -1,0 +1,130 @@
+"""The audit trail: written with every change, append-only, tamper-evident (SPEC 12)."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from governance.audit.models import AuditEvent
+from governance.audit.services import record, verify_chain
+from governance.errors import Invalid
+from governance.registry.models import AIModel
+
+
+def test_every_change_writes_its_event(world):
+    model = world.register("Aster")
+    actions = list(
+        AuditEvent.objects.filter(organization_id=world.aurora.pk).order_by("seq").values_list("action", flat=True)
+    )
+    assert actions[:3] == ["model.registered", "determination.created", "determination.in_force"]
+    registered = AuditEvent.objects.get(action="model.registered", object_id=str(model.pk))
+    assert registered.actor == world.dev_aurora
+    assert registered.changes["name"] == [None, "Aster"]
+
+
+def test_failed_service_writes_no_event(world):
+    before = AuditEvent.objects.count()
+    with pytest.raises(Invalid):
+        world.register("", version="1")
+    assert AuditEvent.objects.count() == before
+    assert not AIModel.objects.filter(name="").exists()
+
+
+def test_events_need_the_transaction_of_the_change(world):
+    model = world.register("Aster")
+    with pytest.raises(RuntimeError):
+        # Outside any atomic block (pytest-django wraps tests, so leave it explicitly).
+        from governance.audit import services
+
+        original = services.transaction.get_connection
+
+        class NoAtomic:
+            in_atomic_block = False
+
+        services.transaction.get_connection = lambda: NoAtomic()
+        try:
+            record(actor=None, action="x", obj=model)
+        finally:
+            services.transaction.get_connection = original
+
+
+def test_chain_verifies_and_detects_tampering(world):
+    world.register("Aster")
+    report = verify_chain()
+    assert report.ok and report.events == AuditEvent.objects.count() and report.first_broken is None
+    victim = AuditEvent.objects.order_by("seq")[3]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET changes = %s WHERE id = %s", ['{"forged": [1, 2]}', victim.pk])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+    report = verify_chain()
+    assert not report.ok and report.first_broken == victim.seq
+    with pytest.raises(CommandError, match=f"BROKEN at event #{victim.seq}"):
+        call_command("verify_audit")
+
+
+def test_deleted_event_breaks_the_chain(world):
+    world.register("Aster")
+    victim = AuditEvent.objects.order_by("seq")[2]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [victim.pk])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+    assert verify_chain().first_broken == victim.seq + 1
+
+
+def test_verify_command_reports_ok(world, capsys):
+    world.register("Aster")
+    call_command("verify_audit")
+    assert "Audit chain OK" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_trigger_refuses_update_and_delete(world):
+    from django.db import DatabaseError
+
+    world.register("Aster")
+    event = AuditEvent.objects.first()
+    for sql in ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_the_chain_valid(world):
+    model = world.register("Aster")
+    errors = []
+
+    def append(n):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    record(actor=None, action=f"test.{n}.{i}", obj=model)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    report = verify_chain()
+    assert report.ok and AuditEvent.objects.filter(action__startswith="test.").count() == 30
