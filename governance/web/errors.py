@@ -30,7 +30,7 @@ def back(request: HttpRequest, fallback: str = "/") -> HttpResponse:
 
 def form_errors(form) -> str:
     return " ".join(
-        f"{(form.fields[name].label if name in form.fields else name) or name}: {' '.join(errs)}"
+        f"{form[name].label if name in form.fields else name}: {' '.join(errs)}"
         if name != "__all__"
         else " ".join(errs)
         for name, errs in form.errors.items()

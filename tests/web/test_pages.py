@@ -1,0 +1,185 @@
+"""Each page's permissions and content: what a user sees, and the 404 for what they may not."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from governance.audit.models import AuditEvent
+from governance.notifications.models import Notification
+from governance.register.selectors import ACCESS_CONDITIONS
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def models(world):
+    """Aurora's released Tier 3 model, Borealis's unreleased (private) model."""
+    public = world.register("Aster", released=True)
+    world.evidence(public, "bio", "0.6000")
+    private = world.register("Secretive", developer=world.borealis, released=False)
+    world.evidence(private, "cyber", "0.9000")
+    public.refresh_from_db()
+    private.refresh_from_db()
+    return public, private
+
+
+def test_anonymous_home_lands_on_the_register(world):
+    response = client_for().get("/")
+    assert response.status_code == 302 and response["Location"] == "/register/"
+
+
+def test_register_lists_released_models_with_access_condition_and_chain_head(world, models):
+    body = client_for().get("/register/").content.decode()
+    assert "Aster" in body and "Secretive" not in body
+    assert "Tier 3" in body and ACCESS_CONDITIONS[3] in body
+    assert re.search(r"[0-9a-f]{64}", body), "the audit chain head is shown"
+    assert "/api/v1/register.csv" in body and "/api/v1/register.atom" in body
+
+
+def test_register_filters_by_tier_and_returns_rows_only_to_htmx(world, models):
+    world.register("Plain", released=True)
+    client = client_for()
+    rows = client.get("/register/?tier=3", headers={"HX-Request": "true"}).content.decode()
+    assert "Aster" in rows and "Plain" not in rows
+    assert "<html" not in rows
+
+
+def test_pages_need_sign_in(world, models):
+    public, _ = models
+    for path in ("/inbox/", f"/models/{public.pk}/", "/evaluations/", "/threshold-sets/", "/audit/"):
+        response = client_for().get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), path
+
+
+def test_dossier_shows_tier_basis_evidence_and_chart(world, models):
+    public, _ = models
+    body = client_for(world.dev_aurora).get(f"/models/{public.pk}/").content.decode()
+    assert "Tier 3" in body and ACCESS_CONDITIONS[3] in body
+    assert "bio: capability 0.6000 is at or above high" in body
+    assert "<svg" in body and "Capability per risk domain" in body
+    assert "Contest this tier" in body, "the developer may contest its own in-force tier"
+    assert "Own-motion determination" not in body
+
+
+def test_another_organisations_private_dossier_is_404(world, models):
+    _, private = models
+    assert client_for(world.dev_aurora).get(f"/models/{private.pk}/").status_code == 404
+    assert client_for(world.dev_borealis).get(f"/models/{private.pk}/").status_code == 200
+    assert client_for(world.regulator).get(f"/models/{private.pk}/").status_code == 200
+
+
+def test_actions_on_another_organisations_model_are_404_and_change_nothing(world, models):
+    _, private = models
+    count = private.determinations.count()
+    response = client_for(world.dev_aurora).post(
+        f"/models/{private.pk}/contest/", {"requested_tier": 1, "grounds": "No."}
+    )
+    assert response.status_code == 404
+    assert private.determinations.count() == count
+    assert not private.contests.exists()
+
+
+def test_regulator_sees_regulator_actions_on_the_dossier(world, models):
+    public, _ = models
+    body = client_for(world.regulator).get(f"/models/{public.pk}/").content.decode()
+    assert "Own-motion determination" in body and "Revalidate now" in body
+    assert "Contest this tier" not in body
+
+
+@pytest.mark.parametrize(
+    ("who", "sections"),
+    [
+        ("regulator", ["My queue", "Relaxations awaiting confirmation", "Open re-reviews"]),
+        ("dev_aurora", ["My models", "Information requests", "Obligations due within 30 days"]),
+        ("compliance", ["Review queue", "Overdue", "Open enforcement cases"]),
+        ("board", ["Threshold board"]),
+        ("evaluator", ["Evaluation results"]),
+        ("auditor", ["Audit trail and chain verification"]),
+    ],
+)
+def test_each_role_gets_its_dashboard(world, models, who, sections):
+    body = client_for(getattr(world, who)).get("/").content.decode()
+    for section in sections:
+        assert section in body, f"{who} dashboard lacks {section!r}"
+
+
+def test_developer_dashboard_lists_only_own_models(world, models):
+    body = client_for(world.dev_aurora).get("/").content.decode()
+    assert "Aster" in body and "Secretive" not in body
+
+
+def test_audit_trail_is_scoped_for_developers_and_refused_to_evaluators(world, models):
+    borealis_events = AuditEvent.objects.filter(organization_id=world.borealis.pk).count()
+    assert borealis_events
+    body = client_for(world.dev_aurora).get("/audit/").content.decode()
+    assert "Verify the chain" not in body
+    seqs = {int(s) for s in re.findall(r"<tr><td>(\d+)</td>", body)}
+    assert seqs and not seqs & set(
+        AuditEvent.objects.filter(organization_id=world.borealis.pk).values_list("seq", flat=True)
+    )
+    assert client_for(world.evaluator).get("/audit/").status_code == 403
+
+
+def test_auditor_verifies_the_chain(world, models):
+    body = client_for(world.auditor).get("/audit/?verify=1").content.decode()
+    assert "The chain is intact" in body
+
+
+def test_threshold_pages_show_the_heat_map_to_the_board_and_refuse_drafting_to_others(world, models):
+    body = client_for(world.board).get(f"/threshold-sets/{world.threshold_set.pk}/").content.decode()
+    assert "Impact preview" in body and 'class="heatmap"' in body
+    response = client_for(world.dev_aurora).post("/threshold-sets/", {"version": "x"})
+    assert response.status_code == 403
+
+
+def test_inbox_shows_own_notifications_and_marks_read_with_htmx(world, models):
+    note = Notification.objects.filter(recipient=world.dev_aurora).first()
+    assert note is not None
+    client = client_for(world.dev_aurora)
+    assert note.subject in client.get("/inbox/").content.decode()
+    row = client.post(f"/inbox/{note.pk}/read/", headers={"HX-Request": "true"}).content.decode()
+    assert "read" in row and "Mark read" not in row
+    note.refresh_from_db()
+    assert note.read_at is not None
+    other = Notification.objects.filter(recipient=world.dev_borealis).first()
+    assert client.post(f"/inbox/{other.pk}/read/").status_code == 404
+
+
+def test_every_page_sends_a_csp_without_inline_script(world, models):
+    public, _ = models
+    for user, path in [(None, "/register/"), (world.regulator, f"/models/{public.pk}/"), (world.board, "/")]:
+        response = client_for(user).get(path)
+        policy = response["Content-Security-Policy"]
+        script = next(p for p in policy.split(";") if "script-src" in p or "default-src" in p)
+        assert "'unsafe-inline'" not in script
+        assert "<script>" not in response.content.decode(), "no inline script"
+
+
+def test_sign_in_and_password_change(world):
+    world.dev_aurora.set_password("old-password-123")
+    world.dev_aurora.save()
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "dev-aurora", "password": "wrong"})
+    assert "didn&#x27;t match" in response.content.decode() or "didn't match" in response.content.decode()
+    response = client.post("/accounts/login/", {"username": "dev-aurora", "password": "old-password-123"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "old-password-123",
+            "new_password1": "a-new-Passw0rd-xyz",
+            "new_password2": "a-new-Passw0rd-xyz",
+        },
+    )
+    assert response.status_code == 302
+    world.dev_aurora.refresh_from_db()
+    assert world.dev_aurora.check_password("a-new-Passw0rd-xyz")
+    assert "Sign in" in client.post("/accounts/logout/", follow=True).content.decode()

@@ -1,0 +1,242 @@
+"""Every workflow through its web form: the form calls the one service, the page shows the
+result, and an illegal or invalid step shows a clear message and changes nothing."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from governance.baselines.models import ThresholdSet
+from governance.cases.models import Appeal, Contest
+from governance.compliance.models import ComplianceSubmission, Obligation
+from governance.determinations.models import Determination
+from governance.registry.models import AIModel
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def tier3(world):
+    model = world.register("Aster")
+    world.evidence(model, "bio", "0.6000")
+    model.refresh_from_db()
+    return model
+
+
+def test_contest_and_appeal_from_filing_to_the_panels_majority(world, tier3):
+    developer = client_for(world.dev_aurora)
+    response = developer.post(
+        f"/models/{tier3.pk}/contest/",
+        {
+            "requested_tier": 2,
+            "grounds": "The bio evaluation was contaminated.",
+            "files": SimpleUploadedFile("n.txt", b"notes"),
+        },
+        follow=True,
+    )
+    contest = Contest.objects.get(model=tier3)
+    assert contest.files.count() == 1
+    assert any(contest.reference in m and "due" in m for m in messages_of(response))
+
+    regulator = client_for(world.regulator)
+    regulator.post(f"/contests/{contest.pk}/assign/", {"adjudicator": world.regulator2.pk})
+    adjudicator = client_for(world.regulator2)
+    adjudicator.post(f"/contests/{contest.pk}/request-information/", {"message": "Send the eval logs."})
+    contest.refresh_from_db()
+    assert contest.state == "awaiting_information" and contest.paused_since == timezone.localdate()
+    assert "clock paused" in developer.get(f"/contests/{contest.pk}/").content.decode()
+
+    developer.post(f"/contests/{contest.pk}/provide-information/", {"message": "Attached."})
+    contest.refresh_from_db()
+    assert contest.state == "under_review"
+
+    adjudicator.post(f"/contests/{contest.pk}/decide/", {"outcome": "upheld", "reasons": "The evaluation stands."})
+    contest.refresh_from_db()
+    assert contest.state == "decided" and contest.outcome == "upheld"
+
+    response = developer.post(f"/contests/{contest.pk}/appeal/", {"grounds": "The adjudicator erred."}, follow=True)
+    appeal = Appeal.objects.get(contest=contest)
+    assert response.redirect_chain[-1][0] == f"/appeals/{appeal.pk}/"
+
+    panel = [world.regulator, world.regulator3, world.regulator4]
+    regulator.post(
+        f"/appeals/{appeal.pk}/assign-panel/", {"members": [m.pk for m in panel], "chair": world.regulator.pk}
+    )
+    hearing = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    regulator.post(f"/appeals/{appeal.pk}/schedule-hearing/", {"hearing_at": hearing})
+    appeal.refresh_from_db()
+    assert appeal.state == "hearing_scheduled"
+
+    client_for(world.regulator).post(
+        f"/appeals/{appeal.pk}/vote/", {"vote": "reverse", "tier": 2, "reasons": "Contaminated."}
+    )
+    client_for(world.regulator4).post(f"/appeals/{appeal.pk}/vote/", {"vote": "affirm", "reasons": "I would affirm."})
+    response = client_for(world.regulator3).post(
+        f"/appeals/{appeal.pk}/vote/", {"vote": "reverse", "tier": 2, "reasons": "Agreed."}, follow=True
+    )
+    appeal.refresh_from_db()
+    assert appeal.state == "decided" and appeal.decided_tier == 2
+    page = response.content.decode()
+    assert "I would affirm." in page, "the dissent is kept and shown"
+    tier3.refresh_from_db()
+    assert tier3.current_tier == 2
+
+
+def test_an_illegal_transition_shows_a_message_and_changes_nothing(world, tier3):
+    in_force = tier3.determinations.get(status="in_force")
+    developer = client_for(world.dev_aurora)
+    developer.post(f"/models/{tier3.pk}/contest/", {"requested_tier": 2, "grounds": "No."})
+    contest = Contest.objects.get(model=tier3)
+    # Deciding before an adjudicator is assigned is illegal.
+    response = client_for(world.regulator).post(
+        f"/contests/{contest.pk}/decide/",
+        {"outcome": "upheld", "reasons": "x"},
+        follow=True,
+        HTTP_REFERER=f"/contests/{contest.pk}/",
+    )
+    assert response.status_code == 200
+    assert any(m for m in messages_of(response)), "a clear message explains the refusal"
+    contest.refresh_from_db()
+    assert contest.state == "filed" and contest.outcome == ""
+    assert tier3.determinations.get(status="in_force") == in_force
+
+
+def test_a_developer_cannot_decide_its_own_contest(world, tier3):
+    client_for(world.dev_aurora).post(f"/models/{tier3.pk}/contest/", {"requested_tier": 2, "grounds": "No."})
+    contest = Contest.objects.get(model=tier3)
+    response = client_for(world.dev_aurora).post(f"/contests/{contest.pk}/assign/", {"adjudicator": world.regulator.pk})
+    assert response.status_code == 403
+    contest.refresh_from_db()
+    assert contest.adjudicator_id is None
+
+
+def test_invalid_form_input_is_explained_and_writes_nothing(world, tier3):
+    response = client_for(world.dev_aurora).post(
+        f"/models/{tier3.pk}/contest/", {"requested_tier": 9, "grounds": ""}, follow=True
+    )
+    text = " ".join(messages_of(response))
+    assert "Requested tier" in text and "Grounds" in text
+    assert not Contest.objects.exists()
+
+
+def test_register_a_derivative_through_the_form(world, tier3):
+    response = client_for(world.dev_borealis).post(
+        "/models/new/",
+        {
+            "name": "Aster-FT",
+            "version": "1.0",
+            "developer": world.borealis.pk,
+            "parent": tier3.pk,
+            "derivation": "fine_tune",
+            "released": "on",
+        },
+        follow=True,
+    )
+    derivative = AIModel.objects.get(name="Aster-FT")
+    assert derivative.parent == tier3 and derivative.current_tier == 3, "the parent's tier binds as a floor"
+    assert response.redirect_chain[-1][0] == f"/models/{derivative.pk}/"
+
+
+def test_register_for_another_developer_is_refused_by_the_form(world):
+    response = client_for(world.dev_aurora).post(
+        "/models/new/", {"name": "Spoof", "version": "1", "developer": world.borealis.pk}
+    )
+    assert response.status_code == 200 and "developer" in response.context["form"].errors
+    assert not AIModel.objects.filter(name="Spoof").exists()
+
+
+def test_regulator_confirms_a_pending_relaxation(world, tier3):
+    result = tier3.evaluations.get()
+    client_for(world.regulator).post(f"/evaluations/{result.pk}/withdraw/", {"reason": "Contaminated."})
+    pending = tier3.determinations.get(status="pending_confirmation")
+    assert client_for(world.dev_aurora).post(f"/determinations/{pending.pk}/confirm/").status_code == 403
+    client_for(world.regulator).post(f"/determinations/{pending.pk}/confirm/")
+    pending.refresh_from_db()
+    assert pending.status == Determination.Status.IN_FORCE
+    tier3.refresh_from_db()
+    assert tier3.current_tier == pending.tier
+
+
+def test_board_drafts_previews_and_publishes_a_threshold_set(world, tier3):
+    board = client_for(world.board)
+    data = {"version": "2027.1", "issuing_body": "Board", "rationale": "Baseline shift."}
+    for entry in ("bio", "chem", "cyber", "nuclear", "autonomy"):
+        data |= {f"{entry}-low": "0.1000", f"{entry}-high": "0.3000", f"{entry}-critical": "0.5500"}
+    data |= {"persuasion-low": "0.3000", "persuasion-high": "0.6000"}
+    response = board.post("/threshold-sets/", data, follow=True)
+    draft = ThresholdSet.objects.get(version="2027.1")
+    page = response.content.decode()
+    assert "Impact preview" in page and "1 model would move" in page
+    drill = board.get(f"/threshold-sets/{draft.pk}/?from=3&to=4", headers={"HX-Request": "true"}).content.decode()
+    assert "Aster" in drill and "<html" not in drill
+    board.post(f"/threshold-sets/{draft.pk}/", {"effective_from": ""})
+    draft.refresh_from_db()
+    assert draft.status == ThresholdSet.Status.IN_FORCE
+    tier3.refresh_from_db()
+    assert tier3.current_tier == 4, "an escalation comes into force at once"
+
+
+def test_threshold_draft_with_bad_ordering_is_refused_with_a_message(world):
+    data = {"version": "bad"}
+    for entry in ("bio", "chem", "cyber", "nuclear", "autonomy"):
+        data |= {f"{entry}-low": "0.5000", f"{entry}-high": "0.3000", f"{entry}-critical": "0.9000"}
+    data |= {"persuasion-low": "0.3000", "persuasion-high": "0.6000"}
+    response = client_for(world.board).post("/threshold-sets/", data)
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not ThresholdSet.objects.filter(version="bad").exists()
+
+
+def test_compliance_officer_reviews_a_submission(world, tier3):
+    obligation = Obligation.objects.filter(model=tier3).exclude(period_months=None).first()
+    due = obligation.next_due
+    client_for(world.dev_aurora).post(
+        f"/obligations/{obligation.pk}/",
+        {
+            "period_end": date.today().isoformat(),
+            "notes": "Quarterly report.",
+            "files": SimpleUploadedFile("r.txt", b"ok"),
+        },
+    )
+    submission = ComplianceSubmission.objects.get(obligation=obligation)
+    assert submission.files.count() == 1
+    assert (
+        client_for(world.dev_aurora).post(f"/submissions/{submission.pk}/review/", {"outcome": "accepted"}).status_code
+        == 403
+    )
+    client_for(world.compliance).post(
+        f"/submissions/{submission.pk}/review/", {"outcome": "accepted", "notes": "Fine."}
+    )
+    submission.refresh_from_db()
+    obligation.refresh_from_db()
+    assert submission.state == "accepted" and obligation.next_due > due
+
+
+def test_evaluator_submits_and_imports_results(world, tier3):
+    evaluator = client_for(world.evaluator)
+    evaluator.post(
+        "/evaluations/",
+        {
+            "form": "submit",
+            "model": tier3.pk,
+            "benchmark": world.benchmarks["cyber"].pk,
+            "raw_score": "0.1500",
+            "run_date": "2026-11-01",
+        },
+    )
+    assert tier3.evaluations.filter(benchmark=world.benchmarks["cyber"], status="submitted").exists()
+    response = evaluator.post(
+        "/evaluations/", {"form": "import", "model": tier3.pk, "file": SimpleUploadedFile("x.json", b"not a log")}
+    )
+    assert response.status_code == 200 and response.context["import_form"].errors["file"]
