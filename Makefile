@@ -58,7 +58,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 screenshots: $(STAMP)
-	$(PY) -m pytest tests/web/test_screenshots.py -p no:xdist -q
+	SCREENSHOTS=1 $(PY) -m pytest tests/web/test_screenshots.py -p no:xdist -q
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -76,12 +76,14 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     in_force = next((d for d in history if d.status == Determination.Status.IN_FORCE), None)
     pending = next((d for d in history if d.status == Determination.Status.PENDING_CONFIRMATION), None)
     own_org = is_developer(user) and organization_id_of(user) == model.developer_id
+    chart = chart_rows(model)
     context = {
         "model": model,
         "history": history,
         "in_force": in_force,
         "pending": pending,
-        "chart": chart_rows(model),
+        "chart": chart,
+        "chart_height": 20 + 34 * len(chart),
         "evaluations": visible_evaluations(user)
         .filter(model=model)
         .select_related("benchmark__domain", "submitted_by_org"),
