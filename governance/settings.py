@@ -176,13 +176,14 @@ else:
     # The embedded broker of `make run`: messages are files under var/broker.
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("out", "processed"):
+    for _folder in ("out", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # the filesystem transport has no fanout
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = TASKS_EAGER
