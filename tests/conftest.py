@@ -36,14 +36,18 @@ SEEDED_DOMAINS = [
 ]
 
 
+def restore_reference_data() -> None:
+    """Transactional tests flush the tables, data-migration rows included: restore them."""
+    for slug, name, catastrophic in SEEDED_DOMAINS:
+        RiskDomain.objects.get_or_create(slug=slug, defaults={"name": name, "catastrophic": catastrophic})
+    install_default_templates(ObligationTemplate)
+
+
 class World:
     """Handles on the fixture world; attribute names follow the demo users of SPEC 18."""
 
     def __init__(self) -> None:
-        # Transactional tests flush the tables, data-migration rows included: restore them.
-        for slug, name, catastrophic in SEEDED_DOMAINS:
-            RiskDomain.objects.get_or_create(slug=slug, defaults={"name": name, "catastrophic": catastrophic})
-        install_default_templates(ObligationTemplate)
+        restore_reference_data()
         self.aurora = OrganizationFactory(name="Aurora Labs")
         self.borealis = OrganizationFactory(name="Borealis AI")
         self.meridian = EvaluatorOrgFactory(name="Meridian Evaluation Institute")

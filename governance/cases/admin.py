@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from governance.cases.models import Appeal, AppealVote, CaseFile, ConflictOfInterest, Contest, ReleaseStage, ReReview
+from governance.admin_base import ImmutableAdmin
+from governance.cases.models import (
+    Appeal,
+    AppealVote,
+    CaseCounter,
+    CaseFile,
+    CaseMessage,
+    ConflictOfInterest,
+    Contest,
+    ReleaseStage,
+    ReReview,
+)
 
 
 class ReadOnlyCaseAdmin(admin.ModelAdmin):
@@ -16,12 +27,31 @@ class ReadOnlyCaseAdmin(admin.ModelAdmin):
         return False
 
 
+class MessageInline(admin.TabularInline):
+    model = CaseMessage
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "author", "body", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Contest)
 class ContestAdmin(ReadOnlyCaseAdmin):
     list_display = ["reference", "model", "state", "requested_tier", "adjudicator", "due_date", "overdue", "outcome"]
     list_filter = ["state", "outcome", "overdue"]
     search_fields = ["reference", "model__name", "grounds"]
     list_select_related = ["model", "adjudicator"]
+    inlines = [MessageInline]
+
+
+@admin.register(CaseCounter)
+class CaseCounterAdmin(ImmutableAdmin):
+    """The per-year sequence behind case references; written only by ``next_reference``."""
+
+    list_display = ["prefix", "year", "last"]
+    list_filter = ["prefix", "year"]
 
 
 class VoteInline(admin.TabularInline):

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from governance.compliance.models import ComplianceSubmission, EnforcementCase, Obligation, ObligationTemplate
+from governance.compliance.models import (
+    ComplianceSubmission,
+    EnforcementCase,
+    Obligation,
+    ObligationTemplate,
+    SubmissionFile,
+)
 
 
 @admin.register(ObligationTemplate)
@@ -22,12 +28,23 @@ class ObligationAdmin(admin.ModelAdmin):
         return False
 
 
+class SubmissionFileInline(admin.TabularInline):
+    model = SubmissionFile
+    extra = 0
+    can_delete = False
+    readonly_fields = ["name", "size", "content_type", "sha256", "file"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ComplianceSubmission)
 class ComplianceSubmissionAdmin(admin.ModelAdmin):
     list_display = ["obligation", "period_end", "state", "submitted_by", "submitted_at", "reviewed_by"]
     list_filter = ["state"]
     search_fields = ["obligation__model__name", "notes", "review_notes"]
     readonly_fields = [f.name for f in ComplianceSubmission._meta.fields]
+    inlines = [SubmissionFileInline]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from governance.baselines.models import ThresholdSet
 from governance.cases.models import Appeal, Contest
 from governance.registry.models import AIModel
+from tests.conftest import restore_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +19,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 @pytest.fixture
 def demo(db):
+    restore_reference_data()
     call_command("seed_demo", force=True, verbosity=0)
 
 
