@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint format bench screenshots migrate seed clean
+.PHONY: run test check lint format bench screenshots audit migrate seed clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -56,6 +56,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## Known vulnerabilities in the pinned dependencies (needs access to PyPI's or OSV's API).
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit -r requirements.txt --strict
 
 screenshots: $(STAMP)
 	SCREENSHOTS=1 $(PY) -m pytest tests/web/test_screenshots.py -p no:xdist -q
