@@ -28,12 +28,17 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_object_or_404(visible_contests(request.user).prefetch_related("messages__author", "files"), pk=pk)
     user = request.user
     applicant = is_developer(user) and organization_id_of(user) == contest.applicant_id
+    regulator = is_adjudicator(user)
+    adjudicator = contest.adjudicator_id == user.pk
+    appeal = getattr(contest, "appeal", None)
     context = {
         "contest": contest,
         "applicant": applicant,
-        "regulator": is_adjudicator(user),
-        "adjudicator": contest.adjudicator_id == user.pk,
-        "appeal": getattr(contest, "appeal", None),
+        "regulator": regulator,
+        "adjudicator": adjudicator,
+        "appeal": appeal,
+        "can_act": (regulator and contest.state in ("filed", "under_review"))
+        or (applicant and (contest.is_open or (contest.state == "decided" and appeal is None))),
         "forms": {
             "assign": AssignForm(),
             "request": MessageForm(),
@@ -104,6 +109,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = get_object_or_404(visible_appeals(request.user).select_related("contest__adjudicator"), pk=pk)
     user = request.user
     votes = list(appeal.votes.select_related("member"))
+    appellant = is_developer(user) and organization_id_of(user) == appeal.contest.applicant_id
     context = {
         "appeal": appeal,
         "votes": votes,
@@ -111,7 +117,9 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "regulator": is_adjudicator(user),
         "on_panel": any(m.pk == user.pk for m in appeal.panel.all()),
         "has_voted": any(v.member_id == user.pk for v in votes),
-        "appellant": is_developer(user) and organization_id_of(user) == appeal.contest.applicant_id,
+        "appellant": appellant,
+        "can_act": (is_adjudicator(user) and appeal.state in ("filed", "panel_assigned", "hearing_scheduled"))
+        or (appellant and appeal.is_open),
         "forms": {
             "panel": PanelForm(candidates=_candidates(appeal)) if is_adjudicator(user) else None,
             "hearing": HearingForm(),
