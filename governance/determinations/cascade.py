@@ -2,21 +2,48 @@
 
 from typing import Any
 
+from django.db import connection
+
 from governance.jobs import enqueue
 from governance.registry.models import AIModel
 
 
+def _walk(sql: str, model_id: int) -> list[int]:
+    table = connection.ops.quote_name(AIModel._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table), [model_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def descendant_ids(model_id: int) -> list[int]:
-    """Every descendant of ``model_id``, breadth first: one query per generation."""
-    found: list[int] = []
-    frontier = [model_id]
-    seen = {model_id}
-    while frontier:
-        children = list(AIModel.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier = [pk for pk in children if pk not in seen]
-        seen.update(frontier)
-        found.extend(frontier)
-    return found
+    """Every descendant of ``model_id``, nearest generation first, in one recursive query.
+    (Registration rejects cycles, and ``UNION`` stops at a repeated row all the same.)"""
+    return _walk(
+        """
+        WITH RECURSIVE tree(id, depth) AS (
+            SELECT id, 1 FROM {table} WHERE parent_id = %s
+            UNION
+            SELECT m.id, tree.depth + 1 FROM {table} m JOIN tree ON m.parent_id = tree.id
+        )
+        SELECT id FROM tree GROUP BY id ORDER BY MIN(depth), id
+        """,
+        model_id,
+    )
+
+
+def ancestor_ids(model_id: int) -> list[int]:
+    """The parent, grandparent, … of ``model_id``, nearest first, in one recursive query."""
+    return _walk(
+        """
+        WITH RECURSIVE chain(id, parent_id, depth) AS (
+            SELECT id, parent_id, 0 FROM {table} WHERE id = %s
+            UNION
+            SELECT m.id, m.parent_id, chain.depth + 1 FROM {table} m JOIN chain ON m.id = chain.parent_id
+        )
+        SELECT id FROM chain WHERE depth > 0 GROUP BY id ORDER BY MIN(depth)
+        """,
+        model_id,
+    )
 
 
 def open_descendant_rereviews(*, model: AIModel, actor: Any = None) -> None:

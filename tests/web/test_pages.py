@@ -183,3 +183,15 @@ def test_sign_in_and_password_change(world):
     world.dev_aurora.refresh_from_db()
     assert world.dev_aurora.check_password("a-new-Passw0rd-xyz")
     assert "Sign in" in client.post("/accounts/logout/", follow=True).content.decode()
+
+
+def test_dossier_lineage_shows_ancestors_and_descendants_but_hides_private_ones(world):
+    root = world.register("Root", developer=world.borealis, released=False)
+    child = world.register("Child", developer=world.borealis, parent=root, derivation="fine_tune", released=True)
+    grandchild = world.register("Grandchild", parent=child, derivation="merge")
+    world.register("Great", parent=grandchild, derivation="quantization")
+    body = client_for(world.dev_aurora).get(f"/models/{grandchild.pk}/").content.decode()
+    lineage = body.split('id="lineage-h"')[1].split("</section>")[0]
+    assert "Child 1.0" in lineage and "Great 1.0" in lineage
+    assert "Root" not in lineage and "(a model you may not see)" in lineage
+    assert lineage.index("(a model you may not see)") < lineage.index("Child 1.0"), "root first"

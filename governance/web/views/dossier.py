@@ -15,7 +15,7 @@ from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPE
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.compliance.selectors import visible_obligations
 from governance.determinations import services as determinations
-from governance.determinations.cascade import descendant_ids
+from governance.determinations.cascade import ancestor_ids, descendant_ids
 from governance.determinations.models import Determination
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Organization
@@ -56,16 +56,16 @@ def chart_rows(model: AIModel) -> list[dict]:
 
 
 def _lineage(model: AIModel, user) -> dict:
+    """Ancestors (root first; None where the reader may not see one) and descendants."""
     readable = AIModel.objects.filter(
         Q(pk__in=visible_models(user).values("pk")) | Q(pk__in=public_models().values("pk"))
-    )
-    ancestors = []
-    cursor = model.parent
-    while cursor is not None and len(ancestors) < 50:
-        ancestors.append(cursor if readable.filter(pk=cursor.pk).exists() else None)
-        cursor = cursor.parent
-    descendants = list(readable.filter(pk__in=descendant_ids(model.pk)).select_related("developer").order_by("id"))
-    return {"ancestors": list(reversed(ancestors)), "descendants": descendants}
+    ).select_related("developer")
+    ancestors = ancestor_ids(model.pk)
+    lineage = readable.in_bulk(ancestors + descendant_ids(model.pk))
+    return {
+        "ancestors": [lineage.get(pk) for pk in reversed(ancestors)],
+        "descendants": [lineage[pk] for pk in sorted(lineage) if pk not in ancestors],
+    }
 
 
 @login_required
