@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ContestOutcomeEnum": "governance.cases.models.Contest.Outcome",
         "AppealOutcomeEnum": "governance.cases.models.Appeal.Outcome",
@@ -255,6 +259,7 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_LOCKOUT_CALLABLE = "governance.lockout.lockout_response"
 
 # Content Security Policy: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {

@@ -43,6 +43,7 @@ class RunReport:
     initial: int = 0
     chunks: int = 0
     changed_ids: list[int] = field(default_factory=list)
+    skipped_locked: bool = False  # another run held the lock: this one did nothing
 
     @property
     def written(self) -> int:
@@ -144,7 +145,8 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
     thresholds = thresholds_of(threshold_set)
     with _run_lock() as acquired:
         if not acquired:
-            return report  # another run is under way; it will cover every model
+            report.skipped_locked = True  # another run is under way; it will cover every model
+            return report
         in_force: dict[int, int | None] = {}  # tiers in force after this run, for the floor
         for model_ids in chunks(chunk_size):
             with transaction.atomic():

@@ -177,3 +177,28 @@ def test_publish_runs_the_bulk_revalidation(world, n):
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=STRICTER)
     baselines.publish(by=world.board, threshold_set=draft)
     assert set(AIModel.objects.values_list("current_tier", flat=True)) == {3}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_run_started_while_another_holds_the_lock_says_so_and_fails(world):
+    import psycopg
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    from governance.determinations.bulk import _RUN_LOCK_KEY
+
+    model = world.register("Held")
+    db = connection.settings_dict
+    other = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, autocommit=True
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [_RUN_LOCK_KEY])
+        assert revalidate_all().skipped_locked
+        with pytest.raises(CommandError, match="Another revalidation is running"):
+            call_command("revalidate")
+    finally:
+        other.close()
+    assert not revalidate_all().skipped_locked
+    assert model.determinations.count() == 1

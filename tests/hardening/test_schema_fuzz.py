@@ -14,8 +14,7 @@ whatever ``Authorization`` header the schema's security scheme makes up), drawn 
 example, by DRF token. Half the time a path id, and ids in the body, are replaced by ids of
 objects that exist, so the fuzzer reaches past the 404 into the views.
 
-Checks: ``not_a_server_error`` and ``response_schema_conformance``. ``status_code_conformance``
-cannot run while the schema documents no error responses (a strict xfail below says so).
+Checks: ``not_a_server_error``, ``response_schema_conformance`` and ``status_code_conformance``.
 """
 
 import zlib
@@ -36,20 +35,10 @@ from governance.wsgi import application
 
 MAX_EXAMPLES = 15  # per operation: the whole module runs in well under 90 s
 SCHEMA_URL = "/api/schema/?format=json"
-# Product bug (reported): undecided contests, appeals and re-reviews answer ``"outcome": ""``,
-# but the schema's enums leave the blank value out. The fuzzer runs against the schema with
-# that one value added, so every other mismatch still fails it; the bug itself is held by the
-# strict xfail ``test_undecided_case_outcome_matches_published_schema`` below.
-BLANK_OUTCOME_ENUMS = ("ContestOutcomeEnum", "AppealOutcomeEnum", "ReReviewOutcomeEnum")
-published = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
 schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
-for _name in BLANK_OUTCOME_ENUMS:
-    _enum = schema.raw_schema["components"]["schemas"][_name]["enum"]
-    if "" not in _enum:
-        _enum.append("")
 
 ROLES = ["regulator", "board", "dev_aurora", "evaluator", "compliance", "anonymous"]
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 # First path segment under /api/v1/ → the model whose ids its path parameters take.
 PATH_MODELS = {
@@ -198,35 +187,13 @@ def _documented_errors() -> list[str]:
     return missing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Product bug: the OpenAPI schema documents only 2xx responses, so Schemathesis's "
-    "status_code_conformance cannot run (drf-spectacular needs error responses declared, e.g. a "
-    "postprocessing hook adding 400/401/403/404/409/413 with the Error component).",
-)
 def test_error_responses_are_documented():
-    assert status_code_conformance  # the check the missing documentation keeps us from running
     missing = _documented_errors()
     assert not missing, f"{len(missing)} operations document no error responses, e.g. {missing[:5]}"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Product bug: governance/cases/api/serializers.py serializes the blank outcome of an "
-                'undecided case as "" while the read-only ChoiceField DRF builds from the model drops '
-                'allow_blank, so drf-spectacular\'s enum omits "" (declare outcome = ChoiceField(..., '
-                "allow_blank=True, read_only=True) on ContestSerializer, AppealSerializer, ReReviewSerializer).",
-            ),
-        )
-        for path in ("/api/v1/contests/", "/api/v1/appeals/", "/api/v1/re-reviews/")
-    ],
-)
+@pytest.mark.parametrize("path", ["/api/v1/contests/", "/api/v1/appeals/", "/api/v1/re-reviews/"])
 def test_undecided_case_outcome_matches_published_schema(fuzz_world, path):
     from governance.cases import services as cases
 
@@ -242,7 +209,7 @@ def test_undecided_case_outcome_matches_published_schema(fuzz_world, path):
     cases.file_appeal(by=world.dev_aurora, contest=decided, grounds="g")
     cases.file_contest(by=world.dev_aurora, determination=determination, grounds="again", requested_tier=1)
     cases.open_rereview(model=model, trigger="own_motion", actor=world.regulator, reason="r")
-    case = published[path]["GET"].Case(headers=headers["regulator"], query={"model": model.pk, "page_size": 200})
+    case = schema[path]["GET"].Case(headers=headers["regulator"], query={"model": model.pk, "page_size": 200})
     response = case.call()
     assert response.status_code == 200
     assert "" in {item["outcome"] for item in response.json()["results"]}

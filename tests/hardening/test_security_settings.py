@@ -265,13 +265,6 @@ def test_token_endpoint_locks_out_after_the_failure_limit(world, fresh_cache):
     assert fine.status_code == 200 and fine.json()["token"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Product bug: once django-axes locks an account, POST /api/v1/auth/token/ answers axes's "
-    "plain-text 429 ('Account locked: ...', Content-Type text/html) instead of the API's JSON "
-    '{"detail": ...} (SPEC 16). Fix: AXES_LOCKOUT_CALLABLE in governance/settings.py returning a '
-    "JsonResponse({'detail': ...}, status=429) for /api/ paths.",
-)
 def test_token_lockout_answers_the_api_error_format(world, fresh_cache):
     api = lock_out_token_endpoint("regulator")
     response = api.post("/api/v1/auth/token/", {"username": "regulator", "password": PASSWORD})
@@ -456,13 +449,6 @@ def test_an_oversized_request_body_is_refused_not_a_server_error(world):
     assert written() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Product bug: a request body over DATA_UPLOAD_MAX_MEMORY_SIZE raises Django's RequestDataTooBig, "
-    "which governance/api/errors.py:exception_handler does not map, so the API answers Django's HTML "
-    "'Bad Request (400)' page with no message instead of 413 {\"detail\": ...} (SPEC 16). Fix: map "
-    "RequestDataTooBig to 413 and TooManyFieldsSent/TooManyFilesSent to 400 there, with a JSON detail.",
-)
 def test_an_oversized_request_body_answers_413_with_a_json_detail(world):
     api = APIClient()
     api.force_authenticate(world.dev_aurora)

@@ -195,3 +195,17 @@ def test_dossier_lineage_shows_ancestors_and_descendants_but_hides_private_ones(
     assert "Child 1.0" in lineage and "Great 1.0" in lineage
     assert "Root" not in lineage and "(a model you may not see)" in lineage
     assert lineage.index("(a model you may not see)") < lineage.index("Child 1.0"), "root first"
+
+
+def test_a_locked_out_sign_in_says_so(world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "dev-aurora", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "dev-aurora", "password": "governance-demo"})
+    assert response.status_code == 429
+    assert "locked for an hour" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()

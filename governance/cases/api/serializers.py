@@ -25,6 +25,7 @@ class CaseMessageSerializer(serializers.ModelSerializer):
 
 
 class ContestSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=Contest.Outcome.choices, allow_blank=True, read_only=True)
     messages = CaseMessageSerializer(many=True, read_only=True)
     files = CaseFileSerializer(many=True, read_only=True)
     clock_paused = serializers.SerializerMethodField()
@@ -92,6 +93,7 @@ class VoteSerializer(serializers.ModelSerializer):
 
 
 class AppealSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=Appeal.Outcome.choices, allow_blank=True, read_only=True)
     votes = VoteSerializer(many=True, read_only=True)
     dissent = serializers.SerializerMethodField()
     files = CaseFileSerializer(many=True, read_only=True)
@@ -154,6 +156,8 @@ class CastVoteSerializer(serializers.Serializer):
 
 
 class ReReviewSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=ReReview.Outcome.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = ReReview
         fields = [

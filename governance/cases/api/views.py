@@ -213,6 +213,8 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     serializer_class = s.ConflictSerializer
     permission_classes = [IsAuthenticated, ReadOnlyOrRegulator]
     filterset_fields = ["regulator", "organization"]
+    ordering_fields = ["declared_at", "id"]
+    ordering = ["id"]
 
     def get_queryset(self):
         from governance.registry.roles import sees_all_dossiers

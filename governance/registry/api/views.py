@@ -170,7 +170,7 @@ class AIModelViewSet(
         return Response(DeterminationSerializer(determination).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DeterminationSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="determinations")
+    @action(detail=True, methods=["get"], url_path="determinations", filter_backends=[])
     def determination_history(self, request, pk=None):
         model = self.get_object()
         queryset = model.determinations.select_related("threshold_set").order_by("-created_at", "-id")

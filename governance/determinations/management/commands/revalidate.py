@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from governance.determinations.bulk import revalidate_all
 
@@ -15,6 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool = False, chunk_size: int | None = None, **options) -> None:
         started = time.perf_counter()
         report = revalidate_all(chunk_size=chunk_size, dry_run=dry_run)
+        if report.skipped_locked:
+            raise CommandError("Another revalidation is running; it covers every model. Nothing was done.")
         prefix = "Would write" if dry_run else "Wrote"
         self.stdout.write(
             f"{report.models} models in {report.chunks} chunks, {time.perf_counter() - started:.1f} s. "

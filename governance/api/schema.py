@@ -1,0 +1,42 @@
+"""OpenAPI postprocessing: the error responses every operation can give (SPEC section 16),
+so clients and the schema fuzzer know them."""
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "description": "`detail` says what went wrong; a 400 for bad input names each field instead: "
+    "`{field: [messages]}`.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+DESCRIPTIONS = {
+    "400": "Invalid input (a field, a filter or a query parameter); nothing was changed.",
+    "401": "Not authenticated.",
+    "403": "Authenticated, but this role may not do this.",
+    "404": "No such object, or not one the caller may see (or a page past the last).",
+    "409": "Illegal transition, or the record changed meanwhile; nothing was changed.",
+    "413": "The upload or request body is too large.",
+    "415": "The request body is not in a media type this operation accepts.",
+    "429": "Too many requests; retry after the time in `Retry-After`.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            codes = ["400", "401", "403", "404", "429"]
+            if method in WRITE_METHODS:
+                codes += ["409", "413", "415"]
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result
