@@ -9,14 +9,21 @@ from governance.cases.models import CaseCounter
 
 
 def next_reference(prefix: str, year: int) -> str:
+    return reserve_references(prefix, year, 1)[0]
+
+
+def reserve_references(prefix: str, year: int, count: int) -> list[str]:
+    """The next ``count`` references of ``prefix`` and ``year``, in order, in one update."""
+    if count < 1:
+        return []
     with transaction.atomic():
-        updated = CaseCounter.objects.filter(prefix=prefix, year=year).update(last=F("last") + 1)
+        updated = CaseCounter.objects.filter(prefix=prefix, year=year).update(last=F("last") + count)
         if not updated:
             try:
                 with transaction.atomic():
-                    CaseCounter.objects.create(prefix=prefix, year=year, last=1)
+                    CaseCounter.objects.create(prefix=prefix, year=year, last=count)
             except IntegrityError:
-                # Another transaction created the row first; take the next number after it.
-                CaseCounter.objects.filter(prefix=prefix, year=year).update(last=F("last") + 1)
-        number = CaseCounter.objects.get(prefix=prefix, year=year).last
-    return f"{prefix}-{year}-{number:05d}"
+                # Another transaction created the row first; take the numbers after it.
+                CaseCounter.objects.filter(prefix=prefix, year=year).update(last=F("last") + count)
+        last = CaseCounter.objects.get(prefix=prefix, year=year).last
+    return [f"{prefix}-{year}-{number:05d}" for number in range(last - count + 1, last + 1)]

@@ -2,6 +2,7 @@
 the tier, developers submit evidence per period, compliance officers review it, and the
 hourly sweep reminds, marks overdue and escalates to enforcement."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from governance.audit.services import created, record
+from governance.audit.services import PendingEvent, created, record, record_many
 from governance.cases.references import next_reference
 from governance.compliance.models import (
     ComplianceSubmission,
@@ -39,43 +40,76 @@ def reviews_compliance(user: Any) -> bool:
 def sync_obligations(*, model: AIModel, tier: int, actor: Any = None) -> None:
     """Entering Tier 3/4 creates the tier's obligations; leaving retires them (kept in
     history). An obligation both tiers share is kept only if its period is unchanged."""
+    sync_obligations_many([(model, tier)], actor=actor)
+
+
+def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any = None) -> None:
+    """``sync_obligations`` for many models at once, in a constant number of queries."""
+    changes = list(changes)
+    if not changes:
+        return
     today = timezone.localdate()
-    wanted = {t.kind: t for t in ObligationTemplate.objects.filter(tier=tier, active=True)} if tier >= 3 else {}
-    live = {o.kind: o for o in Obligation.objects.filter(model=model).exclude(status=Obligation.Status.RETIRED)}
-    for kind, obligation in live.items():
-        template = wanted.get(kind)
-        if template is not None and template.period_months == obligation.period_months:
-            if obligation.tier != tier:
-                Obligation.objects.filter(pk=obligation.pk).update(tier=tier, template=template)
-            continue
-        Obligation.objects.filter(pk=obligation.pk).update(status=Obligation.Status.RETIRED, retired_at=timezone.now())
-        record(
-            actor=actor,
-            action="obligation.retired",
-            obj=obligation,
-            changes={"status": [obligation.status, "retired"], "tier": [obligation.tier, tier]},
-            organization_id=model.developer_id,
+    now = timezone.now()
+    templates: dict[int, dict[str, ObligationTemplate]] = defaultdict(dict)
+    for template in ObligationTemplate.objects.filter(active=True, tier__gte=3):
+        templates[template.tier][template.kind] = template
+    live: dict[int, dict[str, Obligation]] = defaultdict(dict)
+    for obligation in Obligation.objects.filter(model_id__in=[m.pk for m, _ in changes]).exclude(
+        status=Obligation.Status.RETIRED
+    ):
+        live[obligation.model_id][obligation.kind] = obligation
+    retire: list[Obligation] = []
+    retag: dict[tuple[int, int], list[int]] = defaultdict(list)  # (tier, template) → obligation ids
+    create: list[Obligation] = []
+    events: list[PendingEvent] = []
+    for model, tier in changes:
+        wanted = templates[tier] if tier >= 3 else {}
+        for kind, obligation in live[model.pk].items():
+            template = wanted.get(kind)
+            if template is not None and template.period_months == obligation.period_months:
+                if obligation.tier != tier:
+                    retag[(tier, template.pk)].append(obligation.pk)
+                continue
+            retire.append(obligation)
+            events.append(
+                PendingEvent(
+                    action="obligation.retired",
+                    object_type=Obligation._meta.label_lower,
+                    object_id=str(obligation.pk),
+                    changes={"status": [obligation.status, "retired"], "tier": [obligation.tier, tier]},
+                    organization_id=model.developer_id,
+                )
+            )
+        for kind, template in wanted.items():
+            kept = live[model.pk].get(kind)
+            if kept is not None and kept.period_months == template.period_months:
+                continue
+            create.append(
+                Obligation(
+                    model=model,
+                    template=template,
+                    kind=kind,
+                    tier=tier,
+                    period_months=template.period_months,
+                    grace_days=template.grace_days,
+                    next_due=add_months(today, template.period_months) if template.period_months else None,
+                )
+            )
+    Obligation.objects.filter(pk__in=[o.pk for o in retire]).update(status=Obligation.Status.RETIRED, retired_at=now)
+    for (tier, template_id), ids in retag.items():
+        Obligation.objects.filter(pk__in=ids).update(tier=tier, template_id=template_id)
+    for obligation in Obligation.objects.bulk_create(create, batch_size=1000):
+        events.append(
+            PendingEvent(
+                action="obligation.created",
+                object_type=Obligation._meta.label_lower,
+                object_id=str(obligation.pk),
+                changes=created(obligation, ("model", "kind", "tier", "period_months", "next_due", "grace_days")),
+                organization_id=obligation.model.developer_id,
+            )
         )
-    kept = {kind for kind, o in live.items() if kind in wanted and wanted[kind].period_months == o.period_months}
-    for kind, template in wanted.items():
-        if kind in kept:
-            continue
-        obligation = Obligation.objects.create(
-            model=model,
-            template=template,
-            kind=kind,
-            tier=tier,
-            period_months=template.period_months,
-            grace_days=template.grace_days,
-            next_due=add_months(today, template.period_months) if template.period_months else None,
-        )
-        record(
-            actor=actor,
-            action="obligation.created",
-            obj=obligation,
-            changes=created(obligation, ("model", "kind", "tier", "period_months", "next_due", "grace_days")),
-            organization_id=model.developer_id,
-        )
+    if events:
+        record_many(events, actor=actor)
 
 
 def submit_evidence(

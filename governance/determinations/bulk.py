@@ -299,18 +299,11 @@ def _count(creations: list, report: RunReport) -> None:
 
 def _notify(creations: list) -> None:
     """One inbox entry per developer member per changed model, written in bulk."""
-    from django.contrib.auth import get_user_model
+    from governance.notifications.services import member_ids_by_organization, send_in_bulk
 
     if not creations:
         return
-    org_ids = {row["developer_id"] for row, _, _ in creations}
-    members: dict[int, list[int]] = defaultdict(list)
-    for user_id, org_id in (
-        get_user_model()
-        .objects.filter(membership__organization_id__in=org_ids, is_active=True)
-        .values_list("id", "membership__organization_id")
-    ):
-        members[org_id].append(user_id)
+    members = member_ids_by_organization(row["developer_id"] for row, _, _ in creations)
     rows = []
     for row, determination, change in creations:
         label = f"{row['name']} {row['version']}"
@@ -331,34 +324,37 @@ def _notify(creations: list) -> None:
                     object_id=str(determination.pk),
                 )
             )
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
-    if created:
-        from governance.jobs import enqueue
-        from governance.notifications.tasks import send_notification_emails
-
-        enqueue(send_notification_emails, [n.pk for n in created])
+    send_in_bulk(rows)
 
 
 def _follow_up(creations: list) -> None:
-    """Per changed model (few after a baseline shift): a ``baseline_shift`` re-review,
-    obligations for the new tier, re-reviews of descendants when the tier rose."""
-    from governance.cases.services import open_rereview
-    from governance.compliance.services import sync_obligations
+    """For the changed models, in bulk: a ``baseline_shift`` re-review each, obligations
+    for the new tier where it rose, and re-reviews of the descendants of those."""
+    from governance.cases.services import open_rereviews
+    from governance.compliance.services import sync_obligations_many
     from governance.determinations.cascade import open_descendant_rereviews
 
     changed = [(row, d, c) for row, d, c in creations if c is not Change.INITIAL]
     if not changed:
         return
     models = AIModel.objects.in_bulk([row["id"] for row, _, _ in changed])
-    for row, determination, change in changed:
-        model = models[row["id"]]
-        open_rereview(
-            model=model,
-            trigger="baseline_shift",
-            reason=f"The threshold set in force changed; the tier rule now gives Tier {determination.tier}.",
-        )
-        if change is Change.ESCALATE:
-            sync_obligations(model=model, tier=determination.tier)
+    open_rereviews(
+        [
+            (
+                models[row["id"]],
+                f"The threshold set in force changed; the tier rule now gives Tier {determination.tier}.",
+            )
+            for row, determination, _ in changed
+        ],
+        trigger="baseline_shift",
+    )
+    escalated = [(models[row["id"]], d.tier) for row, d, c in changed if c is Change.ESCALATE]
+    sync_obligations_many(escalated)
+    parents = set(
+        AIModel.objects.filter(parent_id__in=[model.pk for model, _ in escalated]).values_list("parent_id", flat=True)
+    )
+    for model, _ in escalated:
+        if model.pk in parents:
             open_descendant_rereviews(model=model)
 
 

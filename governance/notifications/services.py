@@ -1,5 +1,6 @@
 """Notifications: the inbox row is written with the change; e-mail follows after commit."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +14,29 @@ from governance.notifications.models import Notification
 
 def members_of(organization_id: int) -> models.QuerySet:
     return get_user_model().objects.filter(membership__organization_id=organization_id, is_active=True)
+
+
+def member_ids_by_organization(organization_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The active members' user ids of each organisation, in one query."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for user_id, org_id in (
+        get_user_model()
+        .objects.filter(membership__organization_id__in=set(organization_ids), is_active=True)
+        .values_list("id", "membership__organization_id")
+    ):
+        members[org_id].append(user_id)
+    return members
+
+
+def send_in_bulk(rows: list[Notification]) -> list[Notification]:
+    """Write many inbox entries in one statement and queue their e-mails after commit."""
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    ids = [n.pk for n in created if n.pk is not None]
+    if ids:
+        from governance.notifications.tasks import send_notification_emails
+
+        enqueue(send_notification_emails, ids)
+    return created
 
 
 def users_with_role(*roles: str) -> models.QuerySet:
@@ -46,14 +70,7 @@ def notify(
                 object_id=str(obj.pk) if obj is not None else "",
             )
         )
-    created = Notification.objects.bulk_create(rows)
-    if created:
-        from governance.notifications.tasks import send_notification_emails
-
-        ids = [n.pk for n in created if n.pk is not None]
-        if ids:
-            enqueue(send_notification_emails, ids)
-    return created
+    return send_in_bulk(rows)
 
 
 def mark_read(*, notification: Notification) -> Notification:

@@ -24,6 +24,7 @@ from governance.cases.services.rereviews import (
     complete_rereview,
     open_due_rereviews,
     open_rereview,
+    open_rereviews,
     start_rereview,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "file_contest",
     "open_due_rereviews",
     "open_rereview",
+    "open_rereviews",
     "panel_candidates",
     "provide_information",
     "request_information",

@@ -1,19 +1,21 @@
 """Re-reviews and staged release (SPEC section 7)."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from governance.audit.services import created, record
+from governance.audit.services import PendingEvent, created, record, record_many
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
-from governance.cases.references import next_reference
+from governance.cases.references import reserve_references
 from governance.cases.services.common import REREVIEW_TRANSITIONS, target_state
 from governance.determinations.models import Determination
 from governance.determinations.services import issue_decision, schedule_next_review
 from governance.errors import Invalid, NotAllowed
-from governance.notifications.services import members_of, notify
+from governance.notifications.models import Notification
+from governance.notifications.services import member_ids_by_organization, send_in_bulk
 from governance.registry.models import AIModel
 from governance.registry.roles import is_adjudicator
 
@@ -30,39 +32,77 @@ def open_rereview(
     *, model: AIModel, trigger: str, actor: Any = None, reason: str = "", opened_on: date | None = None
 ) -> ReReview | None:
     """Open a re-review unless one for this model and trigger is already open (then None)."""
+    opened = open_rereviews([(model, reason)], trigger=trigger, actor=actor, opened_on=opened_on)
+    return opened[0] if opened else None
+
+
+def open_rereviews(
+    items: Iterable[tuple[AIModel, str]], *, trigger: str, actor: Any = None, opened_on: date | None = None
+) -> list[ReReview]:
+    """Open a re-review for each ``(model, reason)`` that has none open for ``trigger``, in
+    bulk: one query finds those already open, one update reserves the references, one
+    insert each writes the re-reviews, their audit events and the developers' notifications.
+    Bulk revalidation after a baseline shift opens thousands at once this way."""
     if trigger not in ReReview.Trigger.values:
         raise Invalid(fields={"trigger": [f"Unknown trigger {trigger!r}."]})
+    items = list(items)
     opened_on = opened_on or timezone.localdate()
     with transaction.atomic():
-        if ReReview.objects.filter(model=model, trigger=trigger, state__in=OPEN_REREVIEW_STATES).exists():
-            return None
+        already = set(
+            ReReview.objects.filter(
+                model_id__in=[model.pk for model, _ in items], trigger=trigger, state__in=OPEN_REREVIEW_STATES
+            ).values_list("model_id", flat=True)
+        )
+        wanted = {model.pk: (model, reason) for model, reason in items if model.pk not in already}
+        if not wanted:
+            return []
+        references = reserve_references("RR", opened_on.year, len(wanted))
+        rows = [
+            ReReview(
+                reference=reference,
+                model=model,
+                trigger=trigger,
+                reason=reason,
+                due_date=opened_on + timedelta(days=REREVIEW_DAYS),
+            )
+            for reference, (model, reason) in zip(references, wanted.values(), strict=True)
+        ]
         try:
             with transaction.atomic():
-                rereview = ReReview.objects.create(
-                    reference=next_reference("RR", opened_on.year),
-                    model=model,
-                    trigger=trigger,
-                    reason=reason,
-                    due_date=opened_on + timedelta(days=REREVIEW_DAYS),
-                )
+                opened = ReReview.objects.bulk_create(rows)
         except IntegrityError:
-            return None  # opened concurrently by another worker: at most one per trigger
-        record(
+            return []  # opened concurrently by another worker: at most one per trigger
+        record_many(
+            [
+                PendingEvent(
+                    action="rereview.opened",
+                    object_type=ReReview._meta.label_lower,
+                    object_id=str(rereview.pk),
+                    changes=created(rereview, REREVIEW_FIELDS),
+                    organization_id=rereview.model.developer_id,
+                )
+                for rereview in opened
+            ],
             actor=actor,
-            action="rereview.opened",
-            obj=rereview,
-            changes=created(rereview, REREVIEW_FIELDS),
-            organization_id=model.developer_id,
         )
-        notify(
-            recipients=members_of(model.developer_id),
-            event="rereview_opened",
-            subject=f"{rereview.reference}: {rereview.get_trigger_display().lower()} re-review of {model}",
-            body=reason or f"Due {rereview.due_date.isoformat()}.",
-            obj=rereview,
-            link=_link(rereview),
+        members = member_ids_by_organization(rereview.model.developer_id for rereview in opened)
+        send_in_bulk(
+            [
+                Notification(
+                    recipient_id=user_id,
+                    event="rereview_opened",
+                    subject=f"{rereview.reference}: {rereview.get_trigger_display().lower()} re-review "
+                    f"of {rereview.model}"[:200],
+                    body=rereview.reason or f"Due {rereview.due_date.isoformat()}.",
+                    link=_link(rereview),
+                    object_type=ReReview._meta.label_lower,
+                    object_id=str(rereview.pk),
+                )
+                for rereview in opened
+                for user_id in members[rereview.model.developer_id]
+            ]
         )
-    return rereview
+    return opened
 
 
 def _lock(rereview: ReReview) -> ReReview:
