@@ -332,7 +332,7 @@ def _follow_up(creations: list) -> None:
     for the new tier where it rose, and re-reviews of the descendants of those."""
     from governance.cases.services import open_rereviews
     from governance.compliance.services import sync_obligations_many
-    from governance.determinations.cascade import open_descendant_rereviews
+    from governance.determinations.cascade import PARENT_TIER_CHANGE, descendant_rereviews
 
     changed = [(row, d, c) for row, d, c in creations if c is not Change.INITIAL]
     if not changed:
@@ -353,9 +353,12 @@ def _follow_up(creations: list) -> None:
     parents = set(
         AIModel.objects.filter(parent_id__in=[model.pk for model, _ in escalated]).values_list("parent_id", flat=True)
     )
+    descendants: dict[int, tuple[AIModel, str]] = {}
     for model, _ in escalated:
         if model.pk in parents:
-            open_descendant_rereviews(model=model)
+            for descendant, reason in descendant_rereviews(model):
+                descendants.setdefault(descendant.pk, (descendant, reason))
+    open_rereviews(descendants.values(), trigger=PARENT_TIER_CHANGE)
 
 
 def impact_preview(threshold_set: ThresholdSet, *, chunk_size: int = 5000) -> dict[str, Any]:

@@ -46,18 +46,20 @@ def ancestor_ids(model_id: int) -> list[int]:
     )
 
 
+PARENT_TIER_CHANGE = "parent_tier_change"
+
+
+def descendant_rereviews(model: AIModel) -> list[tuple[AIModel, str]]:
+    """``(descendant, reason)`` for the re-reviews a rise of ``model``'s tier calls for."""
+    reason = f"Ancestor {model} rose to Tier {model.current_tier}."
+    return [(d, reason) for d in AIModel.objects.filter(pk__in=descendant_ids(model.pk)).order_by("id")]
+
+
 def open_descendant_rereviews(*, model: AIModel, actor: Any = None) -> None:
     """A ``parent_tier_change`` re-review for every descendant of a model whose tier rose."""
-    from governance.cases.services import open_rereview
+    from governance.cases.services import open_rereviews
 
-    descendants = descendant_ids(model.pk)
-    for descendant in AIModel.objects.filter(pk__in=descendants):
-        open_rereview(
-            model=descendant,
-            trigger="parent_tier_change",
-            actor=actor,
-            reason=f"Ancestor {model} rose to Tier {model.current_tier}.",
-        )
+    open_rereviews(descendant_rereviews(model), trigger=PARENT_TIER_CHANGE, actor=actor)
 
 
 def on_tier_rise(*, model: AIModel, actor: Any = None) -> None:
