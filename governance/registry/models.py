@@ -122,6 +122,9 @@ class AIModel(models.Model):
         ]
         indexes = [
             models.Index(fields=["current_tier", "id"]),
+            # The model list's default order, whole and filtered by tier (SPEC 19: p99 at 100k).
+            models.Index(fields=["name", "version", "id"], name="model_list_order"),
+            models.Index(fields=["current_tier", "name", "version", "id"], name="model_tier_list_order"),
             models.Index(fields=["developer", "current_tier"]),
             models.Index(fields=["released", "name"]),
         ]
