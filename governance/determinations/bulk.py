@@ -1,23 +1,25 @@
 """Revalidation of every model after a baseline shift, and the impact preview of a
 threshold set (SPEC sections 8 and 19).
 
-Set-based and chunked: per chunk, one query reads the models and one the evidence; each
-model goes through the same pure tier rule as everywhere else; all writes for the chunk
-happen in bulk in one transaction. Models are taken generation by generation (roots
-first) so a parent's new tier is known before its derivatives' floor is applied. Each
-chunk commits on its own and the writes are idempotent, so a run killed midway is
-finished by running it again; a second complete run writes nothing.
+Set-based: a sweep reads every model and, in one aggregate query, its capability per
+domain, and puts each through the same pure tier rule as everywhere else (roots first,
+then derivatives generation by generation, so a parent's new tier is known before its
+derivatives' floor is applied). The preview stops there. A revalidation then re-reads the
+models that have something to write, in chunks, and writes each chunk in bulk in one
+transaction. Each chunk commits on its own and the writes are idempotent, so a run killed
+midway is finished by running it again; a second complete run writes nothing.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, jsonable, record_many
@@ -30,7 +32,7 @@ from governance.notifications.models import Notification
 from governance.registry.models import AIModel
 from governance.tiering.calendar import add_months
 from governance.tiering.changes import Change, plan_change
-from governance.tiering.rule import DomainThreshold, Observation, TierOutcome, determine_tier
+from governance.tiering.rule import DomainThreshold, Observation, TierOutcome, decide, determine_tier
 
 _RUN_LOCK_KEY = 0x52455641  # PostgreSQL advisory lock: one revalidation run at a time
 
@@ -50,50 +52,99 @@ class RunReport:
         return self.escalations + self.relaxations + self.initial
 
 
-def generations() -> Iterator[list[int]]:
-    """Model ids by lineage depth: roots, then their children, and so on (one query each)."""
-    frontier = list(AIModel.objects.filter(parent__isnull=True).order_by("id").values_list("id", flat=True))
-    seen: set[int] = set()
-    while frontier:
-        seen.update(frontier)
-        yield frontier
-        children = AIModel.objects.filter(parent_id__in=frontier).order_by("id").values_list("id", flat=True)
-        frontier = [pk for pk in children.iterator(chunk_size=10000) if pk not in seen]
+def generations(parents: dict[int, int | None]) -> list[list[int]]:
+    """Model ids by lineage depth, from ``{model: parent}``: roots, their children, and so on."""
+    depths: dict[int, int] = {}
+    for pk in parents:
+        path = []
+        while pk is not None and pk not in depths:
+            path.append(pk)
+            pk = parents.get(pk)
+        depth = -1 if pk is None else depths[pk]
+        for node in reversed(path):
+            depth += 1
+            depths[node] = depth
+    by_depth: dict[int, list[int]] = defaultdict(list)
+    for pk in sorted(depths):
+        by_depth[depths[pk]].append(pk)
+    return [by_depth[depth] for depth in sorted(by_depth)]
 
 
-def chunks(chunk_size: int) -> Iterator[list[int]]:
-    for generation in generations():
-        for start in range(0, len(generation), chunk_size):
-            yield generation[start : start + chunk_size]
+class Swept(NamedTuple):
+    model_id: int
+    current_tier: int | None
+    evidence_complete: bool
+    outcome: TierOutcome
+
+
+def capabilities(domains: list[str], model_ids: list[int] | None = None) -> Iterator[tuple[int, dict[str, Decimal]]]:
+    """Each model with evidence (of ``model_ids``, or all) and its capability per domain (the
+    best score): one row per model, aggregated by the database, streamed in model order."""
+    best = {
+        f"c{index}": Max("normalized_score", filter=Q(benchmark__domain__slug=slug))
+        for index, slug in enumerate(domains)
+    }
+    found = evidence() if model_ids is None else evidence().filter(model_id__any=model_ids)
+    rows = found.values("model_id").annotate(**best).values_list("model_id", *best).order_by("model_id")
+    for model_id, *scores in rows.iterator(chunk_size=10000):
+        yield model_id, {slug: score for slug, score in zip(domains, scores, strict=True) if score is not None}
+
+
+def sweep(
+    thresholds: list[DomainThreshold],
+    version: str,
+    floor_of: Callable[[Swept], int | None],
+) -> Iterator[Swept]:
+    """Every model's outcome under ``thresholds`` from one read of the evidence; writes nothing.
+
+    Roots are decided as their rows stream in; derivatives wait and are decided generation by
+    generation, each with the floor ``floor_of`` reports for its parent (the parent's
+    previewed tier, or the tier in force after a revalidation).
+    """
+    models = {
+        pk: (parent_id, tier, complete)
+        for pk, parent_id, tier, complete in AIModel.objects.values_list(
+            "id", "parent_id", "current_tier", "evidence_complete"
+        ).iterator(chunk_size=20000)
+    }
+    floors: dict[int, int | None] = {}
+    waiting: dict[int, dict[str, Decimal]] = {}
+
+    def decided(pk: int, capability: dict[str, Decimal]) -> Swept:
+        parent_id, tier, complete = models[pk]
+        outcome = decide(
+            thresholds=thresholds,
+            capability=capability,
+            parent_tier=floors[parent_id] if parent_id is not None else None,
+            threshold_set=version,
+        )
+        swept = Swept(pk, tier, complete, outcome)
+        floors[pk] = floor_of(swept)
+        return swept
+
+    for pk, capability in capabilities([t.domain for t in thresholds]):
+        if pk not in models:
+            continue  # registered after the sweep began; its own revalidation covers it
+        if models[pk][0] is None:
+            yield decided(pk, capability)
+        else:
+            waiting[pk] = capability
+    for generation in generations({pk: parent_id for pk, (parent_id, _, _) in models.items()}):
+        for pk in generation:
+            if pk not in floors:
+                yield decided(pk, waiting.pop(pk, {}))
 
 
 def observations_by_model(model_ids: list[int]) -> dict[int, list[Observation]]:
-    """Every piece of evidence of the chunk's models, in one query."""
+    """Every piece of evidence of the given models, in one query: what a basis cites."""
     found: dict[int, list[Observation]] = defaultdict(list)
     rows = (
         evidence()
-        .filter(model_id__in=model_ids)
+        .filter(model_id__any=model_ids)
         .values_list("model_id", "benchmark__domain__slug", "normalized_score", "id")
     )
     for model_id, slug, score, pk in rows.iterator(chunk_size=20000):
         found[model_id].append(Observation(slug, score, pk))
-    return found
-
-
-def best_scores_by_model(model_ids: list[int]) -> dict[int, list[Observation]]:
-    """The best evidence score per model and domain, aggregated by the database: all the
-    tier needs when no basis is kept (the impact preview), at half the rows."""
-    found: dict[int, list[Observation]] = defaultdict(list)
-    rows = (
-        evidence()
-        .filter(model_id__in=model_ids)
-        .values("model_id", "benchmark__domain__slug")
-        .annotate(best=Max("normalized_score"))
-        .values_list("model_id", "benchmark__domain__slug", "best")
-        .order_by()
-    )
-    for model_id, slug, score in rows.iterator(chunk_size=20000):
-        found[model_id].append(Observation(slug, score, 0))
     return found
 
 
@@ -102,15 +153,14 @@ def assess_chunk(
     thresholds: list[DomainThreshold],
     version: str,
     parent_tiers: dict[int, int | None] | None = None,
-    *,
-    observe: Callable[[list[int]], dict[int, list[Observation]]] = observations_by_model,
 ) -> tuple[list[dict[str, Any]], dict[int, TierOutcome]]:
-    """The chunk's models (id, tiers, parent's tier, pending tier) and their assessments."""
-    pending = Determination.objects.filter(model=OuterRef("pk"), status=Determination.Status.PENDING_CONFIRMATION)
+    """The chunk's models (id, tiers, parent's tier, pending relaxation) and their tiers.
+
+    The outcomes are decided on the best score per domain; their ``basis`` cites no
+    evaluations (see :func:`explain` for the models whose determination is written).
+    """
     rows = list(
-        AIModel.objects.filter(pk__in=model_ids)
-        .annotate(pending_tier=Subquery(pending.values("tier")[:1]), pending_id=Subquery(pending.values("pk")[:1]))
-        .values(
+        AIModel.objects.filter(pk__any=model_ids).values(
             "id",
             "name",
             "version",
@@ -119,23 +169,44 @@ def assess_chunk(
             "current_tier",
             "evidence_complete",
             "parent__current_tier",
-            "pending_tier",
-            "pending_id",
         )
     )
-    observed = observe(model_ids)
+    pending = {
+        model_id: (tier, pk)
+        for model_id, tier, pk in Determination.objects.filter(
+            model_id__any=model_ids, status=Determination.Status.PENDING_CONFIRMATION
+        ).values_list("model_id", "tier", "pk")
+    }
+    observed = dict(capabilities([t.domain for t in thresholds], model_ids))
     outcomes = {}
     for row in rows:
+        row["pending_tier"], row["pending_id"] = pending.get(row["id"], (None, None))
         parent_tier = row["parent__current_tier"] if row["parent_id"] else None
         if parent_tiers is not None and row["parent_id"] in parent_tiers:
             parent_tier = parent_tiers[row["parent_id"]]
-        outcomes[row["id"]] = determine_tier(
+        outcomes[row["id"]] = decide(
             thresholds=thresholds,
-            observations=observed.get(row["id"], ()),
+            capability=observed.get(row["id"], {}),
             parent_tier=parent_tier,
             threshold_set=version,
         )
     return rows, outcomes
+
+
+def explain(outcomes: dict[int, TierOutcome], thresholds: list[DomainThreshold]) -> dict[int, TierOutcome]:
+    """The same models through the same rule on their full evidence, so that each basis
+    cites the evaluations that set the capability. The tiers cannot differ: the rule only
+    reads the best score per domain."""
+    observed = observations_by_model(list(outcomes))
+    return {
+        pk: determine_tier(
+            thresholds=thresholds,
+            observations=observed.get(pk, ()),
+            parent_tier=outcome.parent_tier,
+            threshold_set=outcome.threshold_set,
+        )
+        for pk, outcome in outcomes.items()
+    }
 
 
 @contextmanager
@@ -155,7 +226,12 @@ def _run_lock() -> Iterator[bool]:
 
 
 def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> RunReport:
-    """Re-determine every model under the threshold set in force."""
+    """Re-determine every model under the threshold set in force.
+
+    A read-only :func:`sweep` finds the models with something to write; those are then
+    re-read, decided again and written chunk by chunk, parents before derivatives, each
+    chunk in its own transaction.
+    """
     chunk_size = chunk_size or settings.REVALIDATION_CHUNK_SIZE
     report = RunReport()
     threshold_set = threshold_set_in_force()
@@ -166,27 +242,46 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
         if not acquired:
             report.skipped_locked = True  # another run is under way; it will cover every model
             return report
+        pending = dict(
+            Determination.objects.filter(status=Determination.Status.PENDING_CONFIRMATION).values_list(
+                "model_id", "tier"
+            )
+        )
         in_force: dict[int, int | None] = {}  # tiers in force after this run, for the floor
-        for model_ids in chunks(chunk_size):
+
+        def floor_of(swept: Swept) -> int | None:
+            plan = plan_change(
+                current=swept.current_tier, pending=pending.get(swept.model_id), assessed=swept.outcome.tier
+            )
+            keeps = plan.change in (Change.NONE, Change.RELAX)
+            in_force[swept.model_id] = swept.current_tier if keeps else swept.outcome.tier
+            return in_force[swept.model_id]
+
+        to_write = []
+        for swept in sweep(thresholds, threshold_set.version, floor_of):
+            report.models += 1
+            plan = plan_change(
+                current=swept.current_tier, pending=pending.get(swept.model_id), assessed=swept.outcome.tier
+            )
+            completeness = swept.current_tier is not None and swept.evidence_complete != swept.outcome.evidence_complete
+            if plan.change is not Change.NONE or plan.supersede_pending or completeness:
+                to_write.append(swept.model_id)
+        for start in range(0, len(to_write), chunk_size):
             with transaction.atomic():
-                rows, outcomes = assess_chunk(model_ids, thresholds, threshold_set.version, parent_tiers=in_force)
-                _apply_chunk(rows, outcomes, threshold_set, report, dry_run=dry_run)
-                for row in rows:
-                    plan = plan_change(
-                        current=row["current_tier"], pending=row["pending_tier"], assessed=outcomes[row["id"]].tier
-                    )
-                    keeps = plan.change in (Change.NONE, Change.RELAX)
-                    in_force[row["id"]] = row["current_tier"] if keeps else outcomes[row["id"]].tier
+                rows, outcomes = assess_chunk(
+                    to_write[start : start + chunk_size], thresholds, threshold_set.version, parent_tiers=in_force
+                )
+                _apply_chunk(rows, outcomes, thresholds, threshold_set, report, dry_run=dry_run)
                 if dry_run:
                     transaction.set_rollback(True)
             report.chunks += 1
-            report.models += len(rows)
     return report
 
 
 def _apply_chunk(
     rows: list[dict[str, Any]],
     outcomes: dict[int, TierOutcome],
+    thresholds: list[DomainThreshold],
     threshold_set: ThresholdSet,
     report: RunReport,
     *,
@@ -198,6 +293,7 @@ def _apply_chunk(
     pending_to_drop: list[int] = []
     creations: list[tuple[dict[str, Any], Determination, Change]] = []
     complete_only: dict[bool, list[int]] = {True: [], False: []}
+    plans = {}
     for row in rows:
         outcome = outcomes[row["id"]]
         plan = plan_change(current=row["current_tier"], pending=row["pending_tier"], assessed=outcome.tier)
@@ -206,7 +302,13 @@ def _apply_chunk(
         if plan.change is Change.NONE:
             if row["current_tier"] is not None and row["evidence_complete"] != outcome.evidence_complete:
                 complete_only[outcome.evidence_complete].append(row["id"])
+        else:
+            plans[row["id"]] = plan
+    explained = explain({pk: outcomes[pk] for pk in plans}, thresholds) if plans else {}
+    for row in rows:
+        if row["id"] not in plans:
             continue
+        plan, outcome = plans[row["id"]], explained[row["id"]]
         in_force = plan.change is not Change.RELAX
         determination = Determination(
             model_id=row["id"],
@@ -263,7 +365,7 @@ def _apply_chunk(
         determination.previous_id = previous.get(row["id"])
     Determination.objects.bulk_create([d for _, d, _ in creations], batch_size=1000)
 
-    in_force_models = []
+    in_force_models: dict[tuple[int, bool], list[int]] = defaultdict(list)  # (tier, complete) → models
     for row, determination, change in creations:
         events.append(
             PendingEvent(
@@ -282,19 +384,13 @@ def _apply_chunk(
             )
         )
         if change is not Change.RELAX:
-            model = AIModel(
-                pk=row["id"],
-                current_tier=determination.tier,
-                evidence_complete=determination.evidence_complete,
-                tier_effective_from=now,
-                next_review_due=add_months(today, settings.REVIEW_CADENCE_MONTHS[determination.tier]),
-            )
-            in_force_models.append(model)
-    if in_force_models:
-        AIModel.objects.bulk_update(
-            in_force_models,
-            ["current_tier", "evidence_complete", "tier_effective_from", "next_review_due"],
-            batch_size=1000,
+            in_force_models[determination.tier, determination.evidence_complete].append(row["id"])
+    for (tier, complete), ids in in_force_models.items():  # at most eight statements
+        AIModel.objects.filter(pk__any=ids).update(
+            current_tier=tier,
+            evidence_complete=complete,
+            tier_effective_from=now,
+            next_review_due=add_months(today, settings.REVIEW_CADENCE_MONTHS[tier]),
         )
     for complete, ids in complete_only.items():
         if ids:
@@ -380,34 +476,30 @@ def _follow_up(creations: list) -> None:
     open_rereviews(descendants.values(), trigger=PARENT_TIER_CHANGE)
 
 
-def impact_preview(threshold_set: ThresholdSet, *, chunk_size: int = 5000) -> dict[str, Any]:
+def impact_preview(threshold_set: ThresholdSet) -> dict[str, Any]:
     """Every model's tier under ``threshold_set`` beside its current tier: the 4-by-4 matrix
     of current → previewed tiers and the models that would move. Writes nothing.
 
     A derivative's floor uses its parent's previewed tier. Models with no tier yet are
     listed among the changes (``from_tier`` null) but not counted in the matrix.
     """
-    thresholds = thresholds_of(threshold_set)
     matrix = {str(a): {str(b): 0 for b in range(1, 5)} for a in range(1, 5)}
-    changes = []
-    previewed: dict[int, int] = {}
-    for model_ids in chunks(chunk_size):
-        rows, outcomes = assess_chunk(
-            model_ids, thresholds, threshold_set.version, parent_tiers=previewed, observe=best_scores_by_model
+    moves = []
+    for swept in sweep(thresholds_of(threshold_set), threshold_set.version, lambda swept: swept.outcome.tier):
+        current, tier = swept.current_tier, swept.outcome.tier
+        if current is not None:
+            matrix[str(current)][str(tier)] += 1
+        if current != tier:
+            moves.append((swept.model_id, current, tier))
+    names = {
+        pk: f"{name} {version}"
+        for pk, name, version in AIModel.objects.filter(pk__any=[pk for pk, _, _ in moves]).values_list(
+            "id", "name", "version"
         )
-        for row in rows:
-            tier = outcomes[row["id"]].tier
-            previewed[row["id"]] = tier
-            current = row["current_tier"]
-            if current is not None:
-                matrix[str(current)][str(tier)] += 1
-            if current != tier:
-                changes.append(
-                    {
-                        "model": row["id"],
-                        "name": f"{row['name']} {row['version']}",
-                        "from_tier": current,
-                        "to_tier": tier,
-                    }
-                )
+    }
+    changes = [
+        {"model": pk, "name": names[pk], "from_tier": current, "to_tier": tier}
+        for pk, current, tier in moves
+        if pk in names
+    ]
     return {"threshold_set": threshold_set.version, "matrix": matrix, "changes": changes}

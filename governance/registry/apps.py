@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "governance.registry"
     label = "registry"
+
+    def ready(self) -> None:
+        from governance import lookups  # noqa: F401  (registers ``__any``)

@@ -1,12 +1,14 @@
 """The tier rule of framework C-002 (SPEC section 3), as one pure function.
 
 Revalidation of one model, of every model, and the impact preview of a draft threshold
-set all call :func:`determine_tier`; nothing else decides a tier.
+set all go through :func:`decide` (directly, or via :func:`determine_tier` from raw
+evidence); nothing else decides a tier.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 TIERS = (1, 2, 3, 4)
@@ -16,6 +18,7 @@ BAND_BELOW_LOW = "below_low"
 BAND_LOW = "low"
 BAND_HIGH = "high"
 BAND_CRITICAL = "critical"
+_BAND_TIER = {BAND_BELOW_LOW: 1, BAND_LOW: 2, BAND_HIGH: 3, BAND_CRITICAL: 4}
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,36 @@ class TierOutcome:
     evidence_complete: bool
     derivative_floor_applied: bool
     rule_tier: int
-    basis: dict[str, Any] = field(compare=False)
+    threshold_set: str | None = field(default=None, compare=False)
+    parent_tier: int | None = field(default=None, compare=False)
+    thresholds: Sequence[DomainThreshold] = field(default=(), compare=False, repr=False)
+    best: Mapping[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
+    setters: Mapping[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def basis(self) -> dict[str, Any]:
+        """The explanation of the tier, recorded with a determination. Built on first use:
+        the impact preview and a revalidation's unchanged models never need it."""
+        return {
+            "threshold_set": self.threshold_set,
+            "tier": self.tier,
+            "rule_tier": self.rule_tier,
+            "evidence_complete": self.evidence_complete,
+            "derivative_floor_applied": self.derivative_floor_applied,
+            "parent_tier": self.parent_tier,
+            "domains": {
+                t.domain: {
+                    "capability": _fmt(self.best.get(t.domain)),
+                    "low": _fmt(t.low),
+                    "high": _fmt(t.high),
+                    "critical": _fmt(t.critical),
+                    "catastrophic": t.catastrophic,
+                    "band": band_for(t, self.best.get(t.domain)),
+                    "evaluations": sorted(self.setters.get(t.domain, [])),
+                }
+                for t in sorted(self.thresholds, key=lambda t: t.domain)
+            },
+        }
 
 
 def band_for(threshold: DomainThreshold, capability: Decimal | None) -> str:
@@ -85,53 +117,51 @@ def determine_tier(
             setters[obs.domain] = [obs.evaluation_id]
         elif obs.score == current:
             setters[obs.domain].append(obs.evaluation_id)
+    return decide(
+        thresholds=tuple(active.values()),
+        capability=best,
+        parent_tier=parent_tier,
+        threshold_set=threshold_set,
+        setters=setters,
+    )
 
-    bands = {domain: band_for(t, best.get(domain)) for domain, t in active.items()}
-    evidence_complete = all(band != BAND_MISSING for band in bands.values())
-    values = set(bands.values())
-    if BAND_CRITICAL in values:
-        rule_tier = 4
-    elif BAND_HIGH in values:
-        rule_tier = 3
-    elif BAND_LOW in values:
-        rule_tier = 2
-    elif evidence_complete:
-        rule_tier = 1
-    else:
-        rule_tier = 2
 
-    floor_applied = False
-    tier = rule_tier
-    if parent_tier is not None and not evidence_complete and parent_tier > rule_tier:
-        tier = parent_tier
-        floor_applied = True
+def decide(
+    *,
+    thresholds: Sequence[DomainThreshold],
+    capability: Mapping[str, Decimal],
+    parent_tier: int | None = None,
+    threshold_set: str | None = None,
+    setters: Mapping[str, list[int]] | None = None,
+) -> TierOutcome:
+    """The rule proper, on each domain's capability (its best evidence score): all it reads.
 
-    basis = {
-        "threshold_set": threshold_set,
-        "tier": tier,
-        "rule_tier": rule_tier,
-        "evidence_complete": evidence_complete,
-        "derivative_floor_applied": floor_applied,
-        "parent_tier": parent_tier,
-        "domains": {
-            domain: {
-                "capability": _fmt(best.get(domain)),
-                "low": _fmt(t.low),
-                "high": _fmt(t.high),
-                "critical": _fmt(t.critical),
-                "catastrophic": t.catastrophic,
-                "band": bands[domain],
-                "evaluations": sorted(setters.get(domain, [])),
-            }
-            for domain, t in sorted(active.items())
-        },
-    }
+    ``thresholds`` holds one entry per domain; capabilities in other domains are ignored.
+    Bulk callers that aggregate the best scores in the database call this directly;
+    ``setters`` (the evaluations that set each capability) only feed the ``basis``.
+    """
+    evidence_complete = True
+    rule_tier = 1
+    for threshold in thresholds:
+        band = band_for(threshold, capability.get(threshold.domain))
+        if band == BAND_MISSING:
+            evidence_complete = False
+        else:
+            rule_tier = max(rule_tier, _BAND_TIER[band])
+    if not evidence_complete:
+        rule_tier = max(rule_tier, 2)
+
+    floor_applied = parent_tier is not None and not evidence_complete and parent_tier > rule_tier
     return TierOutcome(
-        tier=tier,
+        tier=parent_tier if floor_applied else rule_tier,
         evidence_complete=evidence_complete,
         derivative_floor_applied=floor_applied,
         rule_tier=rule_tier,
-        basis=basis,
+        threshold_set=threshold_set,
+        parent_tier=parent_tier,
+        thresholds=thresholds,
+        best=capability,
+        setters=setters or {},
     )
 
 
