@@ -9,12 +9,16 @@ from governance.audit.models import AuditEvent
 from governance.audit.services import verify_chain
 from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
+from governance.baselines.selectors import thresholds_of
 from governance.cases.models import ReReview
-from governance.determinations.bulk import impact_preview, revalidate_all
+from governance.determinations.bulk import generations, impact_preview, revalidate_all
+from governance.determinations.cascade import ancestor_ids
 from governance.determinations.models import Determination
 from governance.determinations.services import revalidate_model
+from governance.evidence.selectors import observations_for
 from governance.notifications.models import Notification
 from governance.registry.models import AIModel
+from governance.tiering.rule import determine_tier
 from tests.conftest import DOMAINS, STANDARD_ENTRIES
 
 STRICTER = [
@@ -169,6 +173,42 @@ def test_impact_preview_matrix_and_changes(world, api):
     assert api(world.auditor).get(f"/api/v1/threshold-sets/{draft.pk}/impact/").status_code == 200
     assert impact_preview(draft)["changes"] == body["changes"]
     assert Determination.objects.filter(threshold_set=draft).count() == 0
+
+
+def test_impact_preview_agrees_with_the_rule_model_by_model(world):
+    """Each model through the rule on its own evidence, derivatives on their parent's
+    previewed tier: what the one-read sweep of the preview must reproduce."""
+    models = population(world, n=30, seed=23)
+    draft = baselines.create_draft(by=world.board, version="draft", entries=STRICTER)
+    thresholds = thresholds_of(draft)
+    previewed: dict[int, int] = {}
+    for model in sorted(models, key=lambda m: len(ancestor_ids(m.pk))):
+        previewed[model.pk] = determine_tier(
+            thresholds=thresholds,
+            observations=observations_for(model),
+            parent_tier=previewed[model.parent_id] if model.parent_id else None,
+        ).tier
+    current = dict(AIModel.objects.values_list("id", "current_tier"))
+    moved = {c["model"]: (c["from_tier"], c["to_tier"]) for c in impact_preview(draft)["changes"]}
+    assert moved == {pk: (current[pk], tier) for pk, tier in previewed.items() if current[pk] != tier}
+    assert any(m.parent_id for m in models if m.pk in moved)
+
+
+def test_generations_put_every_parent_before_its_children():
+    parents = {5: None, 1: 7, 7: 5, 2: None, 9: 1, 3: 2}
+    assert generations(parents) == [[2, 5], [3, 7], [1], [9]]
+
+
+def test_any_lookup_matches_in(world):
+    models = [world.register(f"L{i}") for i in range(4)]
+    wanted = [models[0].pk, models[2].pk, 10**9]
+    assert list(AIModel.objects.filter(pk__any=wanted).order_by("pk")) == [models[0], models[2]]
+    assert (
+        Determination.objects.filter(model_id__any=wanted).count()
+        == Determination.objects.filter(model_id__in=wanted).count()
+        > 0
+    )
+    assert not AIModel.objects.filter(pk__any=[]).exists()
 
 
 @pytest.mark.parametrize("n", [3])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.tiering.rule import DomainThreshold, Observation, determine_tier
+from governance.tiering.rule import DomainThreshold, Observation, decide, determine_tier
 
 D = Decimal
 CAT = DomainThreshold("bio", True, D("0.2000"), D("0.5000"), D("0.8000"))
@@ -188,3 +188,20 @@ def test_order_of_observations_is_irrelevant(thresholds, observations):
     forward = determine_tier(thresholds=thresholds, observations=observations)
     backward = determine_tier(thresholds=thresholds, observations=list(reversed(observations)))
     assert forward.tier == backward.tier and forward.basis == backward.basis
+
+
+@settings(max_examples=300, deadline=None)
+@given(threshold_sets(), observations_strategy, st.one_of(st.none(), st.integers(1, 4)))
+def test_deciding_on_capabilities_equals_deciding_on_observations(thresholds, observations, parent_tier):
+    """The bulk paths hand the rule each domain's best score, aggregated by the database."""
+    capability = {}
+    for obs in observations:
+        capability[obs.domain] = max(obs.score, capability.get(obs.domain, obs.score))
+    decided = decide(thresholds=thresholds, capability=capability, parent_tier=parent_tier, threshold_set="v")
+    determined = determine_tier(
+        thresholds=thresholds, observations=observations, parent_tier=parent_tier, threshold_set="v"
+    )
+    assert decided == determined
+    assert [d["capability"] for d in decided.basis["domains"].values()] == [
+        d["capability"] for d in determined.basis["domains"].values()
+    ]

@@ -57,11 +57,11 @@ def chart_rows(model: AIModel) -> list[dict]:
 
 def _lineage(model: AIModel, user) -> dict:
     """Ancestors (root first; None where the reader may not see one) and descendants."""
-    readable = AIModel.objects.filter(
-        Q(pk__in=visible_models(user).values("pk")) | Q(pk__in=public_models().values("pk"))
-    ).select_related("developer")
     ancestors = ancestor_ids(model.pk)
-    lineage = readable.in_bulk(ancestors + descendant_ids(model.pk))
+    relatives = ancestors + descendant_ids(model.pk)
+    # Each side narrowed to the relatives first, so the visibility rules never scan the table.
+    readable = visible_models(user).filter(pk__in=relatives) | public_models().filter(pk__in=relatives)
+    lineage = readable.select_related("developer").in_bulk()
     return {
         "ancestors": [lineage.get(pk) for pk in reversed(ancestors)],
         "descendants": [lineage[pk] for pk in sorted(lineage) if pk not in ancestors],
