@@ -56,8 +56,10 @@ def generations(parents: dict[int, int | None]) -> list[list[int]]:
     """Model ids by lineage depth, from ``{model: parent}``: roots, their children, and so on."""
     depths: dict[int, int] = {}
     for pk in parents:
-        path = []
+        path: list[int] = []
         while pk is not None and pk not in depths:
+            if pk in path:  # registration rejects cycles; never loop on one that slipped in
+                raise ValueError(f"Lineage cycle through model {pk}.")
             path.append(pk)
             pk = parents.get(pk)
         depth = -1 if pk is None else depths[pk]

@@ -197,6 +197,8 @@ def test_impact_preview_agrees_with_the_rule_model_by_model(world):
 def test_generations_put_every_parent_before_its_children():
     parents = {5: None, 1: 7, 7: 5, 2: None, 9: 1, 3: 2}
     assert generations(parents) == [[2, 5], [3, 7], [1], [9]]
+    with pytest.raises(ValueError, match="cycle"):
+        generations({1: 2, 2: 1})
 
 
 def test_any_lookup_matches_in(world):
