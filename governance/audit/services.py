@@ -20,6 +20,22 @@ from governance.audit.models import AuditEvent
 GENESIS = "0" * 64
 # Arbitrary constant key for the PostgreSQL advisory lock that serializes chain appends.
 _CHAIN_LOCK_KEY = 0x41505452
+# From this many events at once, PostgreSQL appends by COPY (see :func:`_append`).
+COPY_FROM = 500
+_COPY_COLUMNS = (
+    "seq",
+    "timestamp",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "organization_id",
+    "changes",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +129,26 @@ def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> list[Au
         event.hash = chain_hash(prev, event)
         prev = event.hash
         rows.append(event)
-    return AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return _append(rows)
+
+
+def _append(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """Insert the events. A revalidation after a baseline shift appends tens of thousands at
+    once; on PostgreSQL those go through COPY, several times faster than a multi-row INSERT
+    (the events are then returned without their surrogate ``id``; ``seq`` identifies them)."""
+    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
+        return AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in _COPY_COLUMNS)
+    copy_sql = f"COPY {quote(AuditEvent._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for event in rows:
+            copy.write_row([_copy_value(event, column) for column in _COPY_COLUMNS])
+    return rows
+
+
+def _copy_value(event: AuditEvent, column: str) -> Any:
+    return json.dumps(event.changes) if column == "changes" else getattr(event, column)
 
 
 def record(

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from governance.audit.models import AuditEvent
-from governance.audit.services import record, verify_chain
+from governance.audit.services import COPY_FROM, PendingEvent, record, record_many, verify_chain
 from governance.errors import Invalid
 from governance.registry.models import AIModel
 
@@ -69,6 +69,28 @@ def test_chain_verifies_and_detects_tampering(world):
     assert not report.ok and report.first_broken == victim.seq
     with pytest.raises(CommandError, match=f"BROKEN at event #{victim.seq}"):
         call_command("verify_audit")
+
+
+def test_a_large_append_is_stored_as_hashed(world):
+    """From COPY_FROM events at once PostgreSQL appends by COPY: what is read back must be
+    exactly what was hashed, or the chain would not verify."""
+    events = [
+        PendingEvent("thing.changed", "registry.aimodel", str(i), {"tier": [2, 3], "note": [None, "é ✓ \\ \t"]}, 7)
+        for i in range(COPY_FROM + 5)
+    ]
+    with transaction.atomic():
+        record_many(events, actor=world.regulator)
+    stored = AuditEvent.objects.filter(action="thing.changed").order_by("seq")
+    assert stored.count() == COPY_FROM + 5
+    last = stored.last()
+    assert (last.object_id, last.organization_id, last.actor_id, last.actor_label) == (
+        str(COPY_FROM + 4),
+        7,
+        world.regulator.pk,
+        world.regulator.username,
+    )
+    assert last.changes == {"tier": [2, 3], "note": [None, "é ✓ \\ \t"]}
+    assert verify_chain().ok
 
 
 def test_deleted_event_breaks_the_chain(world):
