@@ -27,12 +27,12 @@ from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
 from governance.determinations.models import Determination
 from governance.determinations.services import automatic_rationale
-from governance.evidence.selectors import evidence
+from governance.evidence.selectors import evidence, observations_by_model
 from governance.notifications.models import Notification
 from governance.registry.models import AIModel
 from governance.tiering.calendar import add_months
 from governance.tiering.changes import Change, plan_change
-from governance.tiering.rule import DomainThreshold, Observation, TierOutcome, decide, determine_tier
+from governance.tiering.rule import DomainThreshold, TierOutcome, decide, determine_tier
 
 _RUN_LOCK_KEY = 0x52455641  # PostgreSQL advisory lock: one revalidation run at a time
 
@@ -135,19 +135,6 @@ def sweep(
         for pk in generation:
             if pk not in floors:
                 yield decided(pk, waiting.pop(pk, {}))
-
-
-def observations_by_model(model_ids: list[int]) -> dict[int, list[Observation]]:
-    """Every piece of evidence of the given models, in one query: what a basis cites."""
-    found: dict[int, list[Observation]] = defaultdict(list)
-    rows = (
-        evidence()
-        .filter(model_id__any=model_ids)
-        .values_list("model_id", "benchmark__domain__slug", "normalized_score", "id")
-    )
-    for model_id, slug, score, pk in rows.iterator(chunk_size=20000):
-        found[model_id].append(Observation(slug, score, pk))
-    return found
 
 
 def assess_chunk(

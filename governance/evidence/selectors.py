@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.db.models import QuerySet
 
 from governance.evidence.models import EvaluationResult
@@ -16,6 +18,18 @@ def evidence() -> QuerySet[EvaluationResult]:
     )
 
 
+def observations_by_model(model_ids: list[int]) -> dict[int, list[Observation]]:
+    """The evidence of each of ``model_ids`` as the tier rule reads it, in one query."""
+    found: dict[int, list[Observation]] = defaultdict(list)
+    rows = (
+        evidence()
+        .filter(model_id__any=model_ids)
+        .values_list("model_id", "benchmark__domain__slug", "normalized_score", "id")
+    )
+    for model_id, slug, score, pk in rows:
+        found[model_id].append(Observation(slug, score, pk))
+    return found
+
+
 def observations_for(model: AIModel) -> list[Observation]:
-    rows = evidence().filter(model=model).values_list("benchmark__domain__slug", "normalized_score", "id")
-    return [Observation(domain=slug, score=score, evaluation_id=pk) for slug, score, pk in rows]
+    return observations_by_model([model.pk]).get(model.pk, [])

@@ -45,3 +45,12 @@ def sign_in(browser, live_server):
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def tier3(world):
+    """A registered model whose bio evidence puts it in Tier 3."""
+    model = world.register("Aster")
+    world.evidence(model, "bio", "0.6000")
+    model.refresh_from_db()
+    return model

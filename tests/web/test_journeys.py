@@ -14,14 +14,6 @@ from governance.compliance.services import submit_evidence
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def tier3(world):
-    model = world.register("Aster")
-    world.evidence(model, "bio", "0.6000")
-    model.refresh_from_db()
-    return model
-
-
 def flash(page):
     return page.locator(".messages")
 

@@ -27,14 +27,6 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-@pytest.fixture
-def tier3(world):
-    model = world.register("Aster")
-    world.evidence(model, "bio", "0.6000")
-    model.refresh_from_db()
-    return model
-
-
 def test_contest_and_appeal_from_filing_to_the_panels_majority(world, tier3):
     developer = client_for(world.dev_aurora)
     response = developer.post(
