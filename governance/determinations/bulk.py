@@ -281,7 +281,7 @@ def _apply_chunk(
     supersede_ids: list[int] = []
     pending_to_drop: list[int] = []
     creations: list[tuple[dict[str, Any], Determination, Change]] = []
-    complete_only: dict[bool, list[int]] = {True: [], False: []}
+    completeness: list[dict[str, Any]] = []  # rows whose tier stands but whose evidence completeness changes
     plans = {}
     for row in rows:
         outcome = outcomes[row["id"]]
@@ -290,7 +290,7 @@ def _apply_chunk(
             pending_to_drop.append(row["pending_id"])
         if plan.change is Change.NONE:
             if row["current_tier"] is not None and row["evidence_complete"] != outcome.evidence_complete:
-                complete_only[outcome.evidence_complete].append(row["id"])
+                completeness.append(row)
         else:
             plans[row["id"]] = plan
     explained = explain({pk: outcomes[pk] for pk in plans}, thresholds) if plans else {}
@@ -381,9 +381,19 @@ def _apply_chunk(
             tier_effective_from=now,
             next_review_due=add_months(today, settings.REVIEW_CADENCE_MONTHS[tier]),
         )
-    for complete, ids in complete_only.items():
-        if ids:
-            AIModel.objects.filter(pk__in=ids).update(evidence_complete=complete)
+    for complete in (True, False):
+        if ids := [row["id"] for row in completeness if row["evidence_complete"] != complete]:
+            AIModel.objects.filter(pk__any=ids).update(evidence_complete=complete)
+    events += [
+        PendingEvent(
+            "model.evidence_completeness",
+            "registry.aimodel",
+            str(row["id"]),
+            {"evidence_complete": [row["evidence_complete"], not row["evidence_complete"]]},
+            row["developer_id"],
+        )
+        for row in completeness
+    ]
     record_many(events)
     _notify(creations)
     _follow_up(creations)

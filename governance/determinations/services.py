@@ -85,6 +85,13 @@ def apply_outcome(
     if plan.change is Change.NONE:
         if current is not None and model.evidence_complete != outcome.evidence_complete:
             AIModel.objects.filter(pk=model.pk).update(evidence_complete=outcome.evidence_complete)
+            record(
+                actor=actor,
+                action="model.evidence_completeness",
+                obj=model,
+                changes={"evidence_complete": [model.evidence_complete, outcome.evidence_complete]},
+                organization_id=model.developer_id,
+            )
             model.evidence_complete = outcome.evidence_complete
         return None
     return _create(

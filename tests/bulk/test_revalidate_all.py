@@ -246,3 +246,15 @@ def test_a_run_started_while_another_holds_the_lock_says_so_and_fails(world):
         other.close()
     assert not revalidate_all().skipped_locked
     assert model.determinations.count() == 1
+
+
+def test_a_completeness_change_alone_is_written_and_audited_by_the_bulk_run(world):
+    model = world.register("Aster")
+    world.full_evidence(model, {"bio": "0.3000"})
+    AIModel.objects.filter(pk=model.pk).update(evidence_complete=False)  # as if recorded before the last result
+    report = revalidate_all()
+    model.refresh_from_db()
+    assert model.evidence_complete is True and report.written == 0
+    events = AuditEvent.objects.filter(action="model.evidence_completeness", object_id=str(model.pk))
+    assert [e.changes for e in events] == [{"evidence_complete": [False, True]}] * 2  # the evidence, then this run
+    assert verify_chain().ok

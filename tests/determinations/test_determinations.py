@@ -247,3 +247,18 @@ def test_lineage_cycles_are_rejected(world):
         registry.update_model(by=world.dev_aurora, model=a, parent=c, derivation="merge")
     a.refresh_from_db()
     assert a.parent_id is None
+
+
+def test_evidence_becoming_complete_without_a_tier_change_is_audited(world):
+    """Tier 2 from a bio score above low, then the last domains: the tier stands, the
+    evidence becomes complete, and that change is in the audit trail like any other."""
+    from governance.audit.models import AuditEvent
+
+    model = world.register("Aster")
+    world.evidence(model, "bio", "0.3000")
+    assert (model.current_tier, model.evidence_complete) == (2, False)
+    world.full_evidence(model, {"bio": "0.3000"})
+    assert (model.current_tier, model.evidence_complete) == (2, True)
+    assert statuses(model)[-1] == ("initial", "in_force", 2)
+    events = AuditEvent.objects.filter(action="model.evidence_completeness", object_id=str(model.pk))
+    assert [e.changes for e in events] == [{"evidence_complete": [False, True]}]
