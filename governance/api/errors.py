@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,8 +19,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         return Response(exc.payload(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        payload = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        payload = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ValidationError) and isinstance(exc.detail, list):
+        # Raised outside a serializer (a filter refusing a null character, say): not a
+        # field's error, so it is reported as ``detail`` like every other 400 without fields.
+        return Response({"detail": " ".join(str(m) for m in exc.detail)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IntegrityError):
         return Response(
             {"detail": "The change conflicts with the current state of the record."}, status=status.HTTP_409_CONFLICT

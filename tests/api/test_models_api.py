@@ -79,6 +79,23 @@ def test_malformed_json_is_400(world, api):
     assert "detail" in response.json()
 
 
+NUL_REFUSED = "Null characters are not allowed."
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/models/", {"search": [NUL_REFUSED]}),  # a filter field of its own
+        ("/api/v1/contests/", {"detail": NUL_REFUSED}),  # DRF's search filter raised a bare list
+        ("/api/v1/evaluations/", {"detail": NUL_REFUSED}),
+    ],
+)
+def test_a_null_character_in_a_search_is_a_clear_400(world, api, path, body):
+    response = api(world.regulator).get(path, {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json() == body
+
+
 def test_duplicate_model_is_a_clear_400(world, api):
     world.register("Aster")
     response = api(world.dev_aurora).post(
