@@ -12,22 +12,24 @@ Steps: (a) load data, regenerated unless the database already holds exactly
 hand-written SQL lower bound and (d) the naive per-model loop are timed on that state
 (both rolled back) before (b') the product's ``revalidate_all()`` runs in a child process
 whose peak RSS is read with ``os.wait4``, and once more to show it writes nothing;
-(e) the impact preview of another draft; (f) SQL queries per page; (g) HTTP latency at 20
-concurrent clients against gunicorn, beside a minimal Django JSON view served the same
-way. Prints a table; the last line is one JSON object.
+(e) the impact preview of another draft; (f) SQL queries per page, computed and cached, and
+the time to compute one afresh; (g) HTTP latency at 20 concurrent clients against gunicorn,
+beside a minimal Django JSON view served the same way (``REDIS_URL`` set: the servers cache
+in Redis, as in production). Prints a table; the last line is one JSON object.
 """
 
 import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
@@ -40,6 +42,9 @@ SECRET_KEY = "bench-only-secret-key-0f3c9a7e5d1b4c2a8e6f0d9c7b5a3e1f2d4c6b8a"
 SHIFT = Decimal("0.0200")  # the baseline shift: every threshold lowered by this much
 DRAFT_SHIFT = Decimal("0.0500")  # the draft previewed: high and critical lowered by this much
 HISTORY = 30  # own-motion determinations given to the long-history model
+# The web servers cache reads where production does: in Redis when REDIS_URL is set, else in
+# each worker's memory. (Jobs never see it: the revalidation child queues to a scratch broker.)
+CACHE_URL = os.environ.get("REDIS_URL", "")
 TARGETS = {"revalidate_s": 30.0, "ratio": 2.0, "impact_s": 3.0, "peak_rss_mb": 500.0, "p99_ms": 100.0}
 
 
@@ -287,16 +292,32 @@ def step_impact(board) -> dict[str, Any]:
     return {"seconds": seconds, "changes": len(preview["changes"]), "matrix": preview["matrix"]}
 
 
-def count_queries(client, path: str) -> int:
+class Read(NamedTuple):
+    queries: int  # computing the response (nothing cached since the last change)
+    cached_queries: int  # the same request again, served from the cached read
+    cold_ms: float  # median time of one computed response, in this process
+
+
+def measure_read(client, path: str, repeat: int = 9) -> Read:
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(path, secure=True)  # warm caches (content types, templates) first
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path, secure=True)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} answered {response.status_code}")
-    return len(queries)
+    def get() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+        return len(queries)
+
+    get()  # warm the process (content types, templates) first
+    timings = []
+    for _ in range(repeat):
+        cache.clear()
+        started = time.perf_counter()
+        computed = get()
+        timings.append((time.perf_counter() - started) * 1000)
+    return Read(computed, get(), statistics.median(timings))
 
 
 def step_queries(regulator, dossiers: dict[str, Any]) -> dict[str, Any]:
@@ -306,13 +327,21 @@ def step_queries(regulator, dossiers: dict[str, Any]) -> dict[str, Any]:
     client.force_login(regulator, backend="django.contrib.auth.backends.ModelBackend")
     # DEBUG is off: templates need the collected static manifest (see collect_static).
     with override_settings(STATIC_ROOT=os.environ["BENCH_STATIC_ROOT"]):
-        listing = {str(size): count_queries(client, f"/api/v1/models/?tier=3&page_size={size}") for size in (10, 100)}
-        pages = {name: count_queries(client, f"/models/{model.pk}/") for name, model in dossiers.items()}
+        listing = {str(size): measure_read(client, f"/api/v1/models/?tier=3&page_size={size}") for size in (10, 100)}
+        api = measure_read(client, "/api/v1/models/?tier=3")
+        pages = {name: measure_read(client, f"/models/{model.pk}/") for name, model in dossiers.items()}
     short, long, deep = dossiers["short"], dossiers["long"], dossiers["deep"]
     return {
-        "list": listing,
-        "dossier": {str(short.history_length): pages["short"], str(long.history_length): pages["long"]},
-        "lineage": {str(short.depth): pages["short"], str(deep.depth): pages["deep"]},
+        "list": {size: read.queries for size, read in listing.items()},
+        "list_cached": {size: read.cached_queries for size, read in listing.items()},
+        "dossier": {str(short.history_length): pages["short"].queries, str(long.history_length): pages["long"].queries},
+        "dossier_cached": {
+            str(short.history_length): pages["short"].cached_queries,
+            str(long.history_length): pages["long"].cached_queries,
+        },
+        "lineage": {str(short.depth): pages["short"].queries, str(deep.depth): pages["deep"].queries},
+        "api_cold_ms": api.cold_ms,
+        "dossier_cold_ms": pages["long"].cold_ms,
     }
 
 
@@ -356,6 +385,9 @@ def step_http(env: dict[str, str], regulator, dossier_model, *, requests: int, c
     api_headers = {**proxy, "Authorization": f"Token {token.key}", "Accept": "application/json"}
     page_headers = {**proxy, "Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
     server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings", "ALLOWED_HOSTS": "127.0.0.1"}
+    if CACHE_URL:
+        server_env["REDIS_URL"] = CACHE_URL
+    say(f"(g) reads cached in {'Redis' if CACHE_URL else 'each worker process'} until the next change")
     api_path, dossier_path, minimal_path = "/api/v1/models/?tier=3", f"/models/{dossier_model.pk}/", "/bench/minimal/"
     results = {}
     warmup = max(4 * workers, concurrency)
@@ -466,8 +498,12 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     collect_static(env)
     queries = step_queries(regulator, dossiers)
     say(
-        f"(f) queries: list by page size {queries['list']}, dossier by history length {queries['dossier']}, "
-        f"dossier by lineage depth {queries['lineage']}"
+        f"(f) queries: list by page size {queries['list']} ({queries['list_cached']} cached), dossier by history "
+        f"length {queries['dossier']} ({queries['dossier_cached']} cached), by lineage depth {queries['lineage']}"
+    )
+    say(
+        f"    one response computed afresh (as after any change), in-process: API list "
+        f"{queries['api_cold_ms']:.1f} ms, dossier {queries['dossier_cold_ms']:.1f} ms"
     )
 
     load_before_http = os.getloadavg()
@@ -496,6 +532,11 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         "list_queries": queries["list"],
         "dossier_queries": queries["dossier"],
         "dossier_queries_by_lineage_depth": queries["lineage"],
+        "list_queries_cached": queries["list_cached"],
+        "dossier_queries_cached": queries["dossier_cached"],
+        "api_cold_ms": _round(queries["api_cold_ms"], 1),
+        "dossier_cold_ms": _round(queries["dossier_cold_ms"], 1),
+        "http_cache": "redis" if CACHE_URL else "per-process memory",
         "api_p50_ms": _round(api.p50_ms, 1),
         "api_p99_ms": _round(api.p99_ms, 1),
         "dossier_p50_ms": _round(dossier.p50_ms, 1),
@@ -579,6 +620,12 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
             dossier.p99_ms < TARGETS["p99_ms"],
         ),
         ("Minimal Django JSON view p50 / p99", f"{baseline.p50_ms:.1f} / {baseline.p99_ms:.1f} ms", "", None),
+        (
+            "One response computed afresh (list / dossier)",
+            f"{queries['api_cold_ms']:.1f} / {queries['dossier_cold_ms']:.1f} ms",
+            "(info)",
+            None,
+        ),
         ("HTTP errors (non-200)", str(figures["http_errors"]), "0", figures["http_errors"] == 0),
     ]
     say()

@@ -172,6 +172,14 @@ TASKS_EAGER = env_bool("TASKS_EAGER")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Shared by every web process: API throttles and cached reads hold across workers.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "aperture",
+        }
+    }
 else:
     # The embedded broker of `make run`: messages are files under var/broker.
     _broker_dir = VAR_DIR / "broker"
@@ -186,6 +194,9 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# Cached reads (governance/caching.py) are keyed by the audit chain head and so are never
+# stale; the timeout only bounds how long an entry nobody asks for again keeps its memory.
+READ_CACHE_SECONDS = int(os.environ.get("READ_CACHE_SECONDS", "300"))
 CELERY_TASK_ALWAYS_EAGER = TASKS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -282,6 +293,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from the cache, kept in the database
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -97,6 +97,15 @@ class World:
             self.evidence(model, slug, scores.get(slug, "0.1000"))
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached reads are keyed by the audit chain head, which a test may repeat after the
+    database is rolled back: every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     return World()

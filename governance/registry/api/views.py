@@ -10,6 +10,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from governance.api.permissions import IsRegulator, ReadOnlyOrRegulator
+from governance.caching import cached_read
 from governance.determinations import services as determinations
 from governance.determinations.api.serializers import DeterminationSerializer
 from governance.determinations.cascade import descendant_ids
@@ -122,6 +123,14 @@ class AIModelViewSet(
 
     def get_queryset(self):
         return visible_models(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """Pages of the register are read far more often than anything changes: each page
+        is computed once per change and kind of reader (``governance.caching``)."""
+        data = cached_read(
+            request, "api:models", request.build_absolute_uri(), lambda: super(AIModelViewSet, self).list(request).data
+        )
+        return Response(data)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -5,11 +5,12 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.baselines.selectors import threshold_set_in_force
+from governance.caching import cached_read
 from governance.cases import services as cases
 from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPEN_REREVIEW_STATES
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
@@ -23,6 +24,7 @@ from governance.registry.roles import has_role, is_adjudicator, is_developer, or
 from governance.registry.selectors import public_models, visible_evaluations, visible_models
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import ContestForm, ModelRegistrationForm, ReasonForm, TierRationaleForm
+from governance.web.fragments import render_fragment, with_csrf
 
 CHART_WIDTH = 360
 
@@ -70,14 +72,28 @@ def _lineage(model: AIModel, user) -> dict:
 
 @login_required
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    model = get_object_or_404(visible_models(request.user).select_related("developer", "parent"), pk=pk)
-    user = request.user
+    page = cached_read(request, "dossier", str(pk), lambda: _dossier_page(pk, request.user))
+    if page is None:
+        raise Http404("No such model.")
+    title, body = page
+    return render(request, "web/dossier.html", {"title": title, "body": with_csrf(request, body)})
+
+
+def _dossier_page(pk: int, user) -> tuple[str, str] | None:
+    """The dossier's title and body, or None if ``user`` may not read it."""
+    model = visible_models(user).select_related("developer", "parent").filter(pk=pk).first()
+    if model is None:
+        return None
+    return str(model), render_fragment("web/dossier_body.html", _dossier_context(model, user))
+
+
+def _dossier_context(model: AIModel, user) -> dict:
     history = list(model.determinations.select_related("threshold_set", "decided_by").order_by("-created_at", "-id"))
     in_force = next((d for d in history if d.status == Determination.Status.IN_FORCE), None)
     pending = next((d for d in history if d.status == Determination.Status.PENDING_CONFIRMATION), None)
     own_org = is_developer(user) and organization_id_of(user) == model.developer_id
     chart = chart_rows(model)
-    context = {
+    return {
         "model": model,
         "history": history,
         "in_force": in_force,
@@ -100,7 +116,6 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm(),
         "is_evaluator": has_role(user, "evaluator"),
     }
-    return render(request, "web/dossier.html", context)
 
 
 def _model_for_action(request: HttpRequest, pk: int) -> AIModel:
