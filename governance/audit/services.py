@@ -16,26 +16,11 @@ from django.utils import timezone
 
 from governance.audit.context import request_id
 from governance.audit.models import AuditEvent
+from governance.bulk_insert import bulk_insert
 
 GENESIS = "0" * 64
 # Arbitrary constant key for the PostgreSQL advisory lock that serializes chain appends.
 _CHAIN_LOCK_KEY = 0x41505452
-# From this many events at once, PostgreSQL appends by COPY (see :func:`_append`).
-COPY_FROM = 500
-_COPY_COLUMNS = (
-    "seq",
-    "timestamp",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "organization_id",
-    "changes",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
 
 
 @dataclass(frozen=True)
@@ -68,7 +53,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def created(instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any]]:
-    return diff({}, snapshot(instance, fields))
+    """``{field: [None, value]}`` for each of ``fields`` that has a value (as :func:`diff`
+    from nothing; :func:`record_many` makes the values JSON)."""
+    meta = instance._meta
+    values = {name: getattr(instance, meta.get_field(name).attname) for name in fields}
+    return {name: [None, value] for name, value in sorted(values.items()) if value is not None}
 
 
 def canonical(event: AuditEvent) -> str:
@@ -111,7 +100,8 @@ def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> list[Au
     now = timezone.now()
     user = actor if actor is not None and getattr(actor, "pk", None) else None
     rows = []
-    for pending in events:
+    changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
+    for pending, changed in zip(events, changes, strict=True):
         seq += 1
         event = AuditEvent(
             seq=seq,
@@ -122,33 +112,14 @@ def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> list[Au
             object_type=pending.object_type,
             object_id=str(pending.object_id),
             organization_id=pending.organization_id,
-            changes=jsonable(pending.changes),
+            changes=changed,
             request_id=request_id.get(),
             prev_hash=prev,
         )
         event.hash = chain_hash(prev, event)
         prev = event.hash
         rows.append(event)
-    return _append(rows)
-
-
-def _append(rows: list[AuditEvent]) -> list[AuditEvent]:
-    """Insert the events. A revalidation after a baseline shift appends tens of thousands at
-    once; on PostgreSQL those go through COPY, several times faster than a multi-row INSERT
-    (the events are then returned without their surrogate ``id``; ``seq`` identifies them)."""
-    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
-        return AuditEvent.objects.bulk_create(rows, batch_size=1000)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(column) for column in _COPY_COLUMNS)
-    copy_sql = f"COPY {quote(AuditEvent._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for event in rows:
-            copy.write_row([_copy_value(event, column) for column in _COPY_COLUMNS])
-    return rows
-
-
-def _copy_value(event: AuditEvent, column: str) -> Any:
-    return json.dumps(event.changes) if column == "changes" else getattr(event, column)
+    return bulk_insert(rows)
 
 
 def record(

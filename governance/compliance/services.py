@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, record, record_many
+from governance.bulk_insert import bulk_insert
 from governance.cases.references import next_reference
 from governance.compliance.models import (
     ComplianceSubmission,
@@ -98,7 +99,7 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
     Obligation.objects.filter(pk__in=[o.pk for o in retire]).update(status=Obligation.Status.RETIRED, retired_at=now)
     for (tier, template_id), ids in retag.items():
         Obligation.objects.filter(pk__in=ids).update(tier=tier, template_id=template_id)
-    for obligation in Obligation.objects.bulk_create(create, batch_size=1000):
+    for obligation in bulk_insert(create):
         events.append(
             PendingEvent(
                 action="obligation.created",

@@ -25,6 +25,7 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, jsonable, record_many
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
+from governance.bulk_insert import bulk_insert
 from governance.determinations.models import Determination
 from governance.determinations.services import automatic_rationale
 from governance.evidence.selectors import evidence, observations_by_model
@@ -352,7 +353,7 @@ def _apply_chunk(
         ]
     for row, determination, _ in creations:
         determination.previous_id = previous.get(row["id"])
-    Determination.objects.bulk_create([d for _, d, _ in creations], batch_size=1000)
+    bulk_insert([d for _, d, _ in creations])
 
     in_force_models: dict[tuple[int, bool], list[int]] = defaultdict(list)  # (tier, complete) → models
     for row, determination, change in creations:
@@ -464,15 +465,7 @@ def _follow_up(creations: list) -> None:
     )
     escalated = [(models[row["id"]], d.tier) for row, d, c in changed if c is Change.ESCALATE]
     sync_obligations_many(escalated)
-    parents = set(
-        AIModel.objects.filter(parent_id__in=[model.pk for model, _ in escalated]).values_list("parent_id", flat=True)
-    )
-    descendants: dict[int, tuple[AIModel, str]] = {}
-    for model, _ in escalated:
-        if model.pk in parents:
-            for descendant, reason in descendant_rereviews(model):
-                descendants.setdefault(descendant.pk, (descendant, reason))
-    open_rereviews(descendants.values(), trigger=PARENT_TIER_CHANGE)
+    open_rereviews(descendant_rereviews(model for model, _ in escalated), trigger=PARENT_TIER_CHANGE)
 
 
 def impact_preview(threshold_set: ThresholdSet) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """Lineage cascade (SPEC section 10): a parent's tier rise reaches every descendant."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
@@ -49,17 +51,41 @@ def ancestor_ids(model_id: int) -> list[int]:
 PARENT_TIER_CHANGE = "parent_tier_change"
 
 
-def descendant_rereviews(model: AIModel) -> list[tuple[AIModel, str]]:
-    """``(descendant, reason)`` for the re-reviews a rise of ``model``'s tier calls for."""
-    reason = f"Ancestor {model} rose to Tier {model.current_tier}."
-    return [(d, reason) for d in AIModel.objects.filter(pk__in=descendant_ids(model.pk)).order_by("id")]
+def descendant_rereviews(models: Iterable[AIModel]) -> list[tuple[AIModel, str]]:
+    """``(descendant, reason)`` for the re-reviews a rise of each of ``models``' tiers calls
+    for, in one recursive query; a descendant of several of them is listed once, for the first."""
+    models = list(models)
+    if not models:
+        return []
+    table = connection.ops.quote_name(AIModel._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE tree(root, id) AS (
+                SELECT parent_id, id FROM {table} WHERE parent_id IN ({", ".join(["%s"] * len(models))})
+                UNION
+                SELECT tree.root, m.id FROM {table} m JOIN tree ON m.parent_id = tree.id
+            )
+            SELECT root, id FROM tree
+            """,
+            [model.pk for model in models],
+        )
+        under: dict[int, set[int]] = defaultdict(set)
+        for root, pk in cursor.fetchall():
+            under[root].add(pk)
+    descendants = AIModel.objects.in_bulk({pk for pks in under.values() for pk in pks})
+    reasons: dict[int, str] = {}
+    for model in models:
+        for pk in sorted(under[model.pk]):
+            reasons.setdefault(pk, f"Ancestor {model} rose to Tier {model.current_tier}.")
+    return [(descendants[pk], reason) for pk, reason in reasons.items()]
 
 
 def open_descendant_rereviews(*, model: AIModel, actor: Any = None) -> None:
     """A ``parent_tier_change`` re-review for every descendant of a model whose tier rose."""
     from governance.cases.services import open_rereviews
 
-    open_rereviews(descendant_rereviews(model), trigger=PARENT_TIER_CHANGE, actor=actor)
+    open_rereviews(descendant_rereviews([model]), trigger=PARENT_TIER_CHANGE, actor=actor)
 
 
 def on_tier_rise(*, model: AIModel, actor: Any = None) -> None:

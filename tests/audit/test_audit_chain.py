@@ -8,7 +8,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from governance.audit.models import AuditEvent
-from governance.audit.services import COPY_FROM, PendingEvent, record, record_many, verify_chain
+from governance.audit.services import PendingEvent, record, record_many, verify_chain
+from governance.bulk_insert import COPY_FROM
 from governance.errors import Invalid
 from governance.registry.models import AIModel
 
@@ -79,8 +80,9 @@ def test_a_large_append_is_stored_as_hashed(world):
         for i in range(COPY_FROM + 5)
     ]
     with transaction.atomic():
-        record_many(events, actor=world.regulator)
+        appended = record_many(events, actor=world.regulator)
     stored = AuditEvent.objects.filter(action="thing.changed").order_by("seq")
+    assert [e.pk for e in appended] == list(stored.values_list("pk", flat=True))  # ids come back, as from INSERT
     assert stored.count() == COPY_FROM + 5
     last = stored.last()
     assert (last.object_id, last.organization_id, last.actor_id, last.actor_label) == (

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, record, record_many
+from governance.bulk_insert import bulk_insert
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
 from governance.cases.references import reserve_references
 from governance.cases.services.common import REREVIEW_TRANSITIONS, target_state
@@ -69,7 +70,7 @@ def open_rereviews(
         ]
         try:
             with transaction.atomic():
-                opened = ReReview.objects.bulk_create(rows)
+                opened = bulk_insert(rows)
         except IntegrityError:
             return []  # opened concurrently by another worker: at most one per trigger
         record_many(
