@@ -124,6 +124,21 @@ def test_parent_rise_lifts_derivative_floor_in_the_same_run(world):
     assert ReReview.objects.filter(model=grandchild, trigger="parent_tier_change").exists()
 
 
+def test_a_descendant_of_several_risen_models_gets_one_rereview_naming_the_eldest(world):
+    parent = world.register("Base")
+    world.full_evidence(parent, {"bio": "0.3500"})
+    child = world.register("Child", parent=parent, derivation="fine_tune")
+    world.full_evidence(child, {"bio": "0.3500"})
+    grandchild = world.register("Grandchild", parent=child, derivation="merge")
+    put_in_force(world, STRICTER)
+    revalidate_all()  # parent and child rise in the same chunk
+    reasons = dict(ReReview.objects.filter(trigger="parent_tier_change").values_list("model_id", "reason"))
+    assert reasons == {
+        child.pk: f"Ancestor {parent} rose to Tier 3.",
+        grandchild.pk: f"Ancestor {parent} rose to Tier 3.",
+    }
+
+
 def test_queries_per_chunk_do_not_grow_with_models(world, django_assert_max_num_queries):
     for i in range(30):
         world.register(f"Q{i}")
