@@ -15,15 +15,32 @@ ALL_ROLES = (REGULATOR, BOARD, COMPLIANCE, DEVELOPER, EVALUATOR, AUDITOR)
 OVERSIGHT_ROLES = frozenset({REGULATOR, BOARD, COMPLIANCE, AUDITOR})
 
 
+def _identify(user: Any) -> None:
+    """Read the user's roles and organisation in one query and keep them on the user for
+    the request (every permission check and cached read needs both)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import OuterRef, Subquery
+
+    from governance.registry.models import Membership
+
+    organization = Membership.objects.filter(user_id=OuterRef("pk")).values("organization_id")[:1]
+    rows = list(
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .annotate(organization_id=Subquery(organization))
+        .values_list("groups__name", "organization_id")
+    )
+    user._aperture_roles = frozenset(name for name, _ in rows if name in ALL_ROLES)
+    user._aperture_org_id = rows[0][1] if rows else None
+
+
 def roles_of(user: Any) -> frozenset[str]:
     """The user's roles, cached on the user object for the request."""
     if user is None or not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_aperture_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
-        user._aperture_roles = cached
-    return cached
+    if not hasattr(user, "_aperture_roles"):
+        _identify(user)
+    return user._aperture_roles
 
 
 def has_role(user: Any, *roles: str) -> bool:
@@ -35,11 +52,7 @@ def organization_id_of(user: Any) -> int | None:
     if user is None or not user.is_authenticated:
         return None
     if not hasattr(user, "_aperture_org_id"):
-        from governance.registry.models import Membership
-
-        user._aperture_org_id = (
-            Membership.objects.filter(user_id=user.pk).values_list("organization_id", flat=True).first()
-        )
+        _identify(user)
     return user._aperture_org_id
 
 
