@@ -58,7 +58,9 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 ## Known vulnerabilities in the pinned dependencies (needs access to PyPI's or OSV's API).
+## Known vulnerabilities in the pinned dependencies (needs the PyPI JSON API or OSV).
 audit: $(STAMP)
+	$(PY) -m pip install --quiet pip-audit==2.10.1
 	$(VENV)/bin/pip-audit -r requirements.txt --strict
 
 screenshots: $(STAMP)
