@@ -36,7 +36,6 @@ _AS_IS = frozenset(
         "TextField",
         "DateField",
         "DateTimeField",
-        "DecimalField",
         "ForeignKey",
     }
 )
@@ -54,7 +53,8 @@ def _reader(field: models.Field) -> Callable[[models.Model], Any]:
 
 
 def bulk_insert(objs: Sequence[M]) -> list[M]:
-    """Insert ``objs`` (unsaved instances of one model) in the caller's transaction."""
+    """Insert ``objs`` in the caller's transaction: new instances of one concrete model (no
+    multi-table inheritance), whose primary keys the database assigns."""
     objs = list(objs)
     if not objs:
         return objs
