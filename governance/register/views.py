@@ -1,21 +1,31 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
+from governance.caching import cached_read
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import register_entries
 from governance.registry.models import Organization
+from governance.web.fragments import render_fragment
 
 
 def register_page(request: HttpRequest) -> HttpResponse:
-    """The public register: filter by tier and developer, search by name; no sign-in."""
+    """The public register: filter by tier and developer, search by name; no sign-in. The
+    rows are rendered once per change for each address (``governance.caching``)."""
     filtered = RegisterFilter(request.GET, queryset=register_entries())
-    page = Paginator(filtered.qs, 50).get_page(request.GET.get("page"))
+
+    def rows() -> str:
+        page = Paginator(filtered.qs, 50).get_page(request.GET.get("page"))
+        return render_fragment("web/register_rows.html", {"page": page, "request": request})
+
+    html = mark_safe(cached_read(request, "register", request.get_full_path(), rows))
+    if request.headers.get("HX-Request"):
+        return HttpResponse(html)
     context = {
-        "page": page,
+        "rows": html,
         "filter": filtered,
         "developers": Organization.objects.filter(kind="developer").order_by("name"),
         "query": request.GET.urlencode(),
     }
-    template = "web/register_rows.html" if request.headers.get("HX-Request") else "web/register.html"
-    return render(request, template, context)
+    return render(request, "web/register.html", context)

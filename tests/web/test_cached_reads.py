@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from governance.audit.services import chain_head
 from governance.determinations import services as determinations
 from governance.evidence import services as evidence
 from governance.evidence.models import EvaluationResult
@@ -115,3 +116,32 @@ def test_a_cached_model_list_follows_changes_and_readers(world, api):
     determinations.determine_own_motion(model=aster, tier=4, rationale="Escalated on review.", by=world.board)
     assert names(world.regulator, "?tier=3") == []
     assert names(world.regulator, "?tier=4") == ["Aster"]
+
+
+def test_the_public_register_shows_a_change_at_once(world, api):
+    aster = world.register("Aster", released=True)
+    world.evidence(aster, "bio", "0.6000")
+    public = Client()
+
+    def listed(tier: int) -> bool:
+        page = public.get("/register/", {"tier": tier}).content.decode()
+        rows = public.get("/register/", {"tier": tier}, HTTP_HX_REQUEST="true").content.decode()
+        assert ("Aster" in page) == ("Aster" in rows)
+        return "Aster" in rows
+
+    def in_json(tier: int) -> bool:
+        body = api().get("/api/v1/register/", {"tier": tier}).json()
+        return [row["name"] for row in body["results"]] == ["Aster"]
+
+    assert listed(3) and in_json(3) and not listed(4) and not in_json(4)
+    determinations.determine_own_motion(model=aster, tier=4, rationale="Escalated on review.", by=world.board)
+    assert listed(4) and in_json(4) and not listed(3) and not in_json(3)
+    assert api().get("/api/v1/register/").json()["chain_head"] == chain_head()
+
+
+def test_register_pages_keep_their_filters_in_the_page_links(world):
+    for index in range(51):
+        world.register(f"M{index:02d}", released=True)
+    page = Client().get("/register/", {"tier": 2, "search": "M"}).content.decode()
+    assert "Page 1 of 2" in page
+    assert "?page=2&amp;search=M&amp;tier=2&amp;developer=" in page

@@ -6,9 +6,10 @@ from django.utils.feedgenerator import Atom1Feed
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.audit.services import chain_head
+from governance.caching import cached_read, state_of
 from governance.register.api.serializers import RegisterEntrySerializer
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES, register_entries, tier_changes
@@ -42,9 +43,11 @@ class RegisterView(generics.ListAPIView):
         return register_entries()
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        response.data["chain_head"] = chain_head()
-        return response
+        """Computed once per change for each address (``governance.caching``)."""
+        data = cached_read(
+            request, "api:register", request.build_absolute_uri(), lambda: super(RegisterView, self).list(request).data
+        )
+        return Response({**data, "chain_head": state_of(request)})
 
 
 class _Echo:
