@@ -25,7 +25,7 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]
@@ -33,6 +33,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["organization_id", "seq"]),
         ]
+        # A constraint rather than ``unique=True``: the hash is never searched by prefix, so
+        # it needs no second (pattern) index, which every append would also have to write.
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

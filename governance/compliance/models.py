@@ -31,7 +31,7 @@ class Obligation(models.Model):
 
     model = models.ForeignKey(AIModel, on_delete=models.PROTECT, related_name="obligations")
     template = models.ForeignKey(ObligationTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.SlugField(max_length=60)
+    kind = models.SlugField(max_length=60, db_index=False)  # looked up with its model: see constraints
     tier = models.PositiveSmallIntegerField()
     period_months = models.PositiveSmallIntegerField(null=True, blank=True)
     next_due = models.DateField(null=True, blank=True)
