@@ -180,6 +180,9 @@ if REDIS_URL:
             "KEY_PREFIX": "aperture",
         }
     }
+    # Sessions read from the shared cache, kept in the database. (Never with a per-process
+    # cache: a session signed out in one worker would live on in another's memory.)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # The embedded broker of `make run`: messages are files under var/broker.
     _broker_dir = VAR_DIR / "broker"
@@ -293,7 +296,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from the cache, kept in the database
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
