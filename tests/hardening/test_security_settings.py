@@ -118,6 +118,8 @@ print(json.dumps({
     "THROTTLE_RATES": s.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES"),
     "MAX_UPLOAD_BYTES": s.MAX_UPLOAD_BYTES,
     "PASSWORD_HASHERS": s.PASSWORD_HASHERS[:1],
+    "CACHE": s.CACHES["default"]["BACKEND"],
+    "SESSION_ENGINE": s.SESSION_ENGINE,
 }))
 """
 
@@ -150,6 +152,22 @@ def test_production_settings_are_hardened(tmp_path):
     for scope in ("anon", "user", "login"):
         assert requests_allowed(values["THROTTLE_RATES"][scope]) > 0
     assert 0 < values["MAX_UPLOAD_BYTES"] <= 100 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "redis_url, cache, sessions",
+    [
+        ("redis://127.0.0.1:6379/0", "django.core.cache.backends.redis.RedisCache", "cached_db"),
+        ("", "django.core.cache.backends.locmem.LocMemCache", "db"),
+    ],
+)
+def test_sessions_go_through_the_cache_only_when_every_worker_shares_it(tmp_path, redis_url, cache, sessions):
+    """A session signed out in one worker must not live on in another worker's memory."""
+    done = run(production_env(tmp_path, REDIS_URL=redis_url), "-c", PRINT_SETTINGS)
+    assert done.returncode == 0, done.stderr
+    values = json.loads(done.stdout.strip().splitlines()[-1])
+    assert values["CACHE"] == cache
+    assert values["SESSION_ENGINE"] == f"django.contrib.sessions.backends.{sessions}"
 
 
 PROBE_REQUESTS = f"""
