@@ -17,20 +17,33 @@ def _walk(sql: str, model_id: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def descendant_ids(model_id: int) -> list[int]:
-    """Every descendant of ``model_id``, nearest generation first, in one recursive query.
-    (Registration rejects cycles, and ``UNION`` stops at a repeated row all the same.)"""
-    return _walk(
-        """
-        WITH RECURSIVE tree(id, depth) AS (
-            SELECT id, 1 FROM {table} WHERE parent_id = %s
-            UNION
-            SELECT m.id, tree.depth + 1 FROM {table} m JOIN tree ON m.parent_id = tree.id
+def descendants_of(model_ids: list[int]) -> dict[int, list[int]]:
+    """Every descendant of each of ``model_ids``, nearest generation first, in one recursive
+    query. (Registration rejects cycles, and ``UNION`` stops at a repeated row all the same.)"""
+    found: dict[int, list[int]] = defaultdict(list)
+    if not model_ids:
+        return found
+    table = connection.ops.quote_name(AIModel._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE tree(root, id, depth) AS (
+                SELECT parent_id, id, 1 FROM {table} WHERE parent_id IN ({", ".join(["%s"] * len(model_ids))})
+                UNION
+                SELECT tree.root, m.id, tree.depth + 1 FROM {table} m JOIN tree ON m.parent_id = tree.id
+            )
+            SELECT root, id FROM tree GROUP BY root, id ORDER BY root, MIN(depth), id
+            """,
+            model_ids,
         )
-        SELECT id FROM tree GROUP BY id ORDER BY MIN(depth), id
-        """,
-        model_id,
-    )
+        for root, pk in cursor.fetchall():
+            found[root].append(pk)
+    return found
+
+
+def descendant_ids(model_id: int) -> list[int]:
+    """Every descendant of ``model_id``, nearest generation first."""
+    return descendants_of([model_id]).get(model_id, [])
 
 
 def ancestor_ids(model_id: int) -> list[int]:
@@ -53,30 +66,13 @@ PARENT_TIER_CHANGE = "parent_tier_change"
 
 def descendant_rereviews(models: Iterable[AIModel]) -> list[tuple[AIModel, str]]:
     """``(descendant, reason)`` for the re-reviews a rise of each of ``models``' tiers calls
-    for, in one recursive query; a descendant of several of them is listed once, for the first."""
+    for; a descendant of several of them is listed once, for the first."""
     models = list(models)
-    if not models:
-        return []
-    table = connection.ops.quote_name(AIModel._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH RECURSIVE tree(root, id) AS (
-                SELECT parent_id, id FROM {table} WHERE parent_id IN ({", ".join(["%s"] * len(models))})
-                UNION
-                SELECT tree.root, m.id FROM {table} m JOIN tree ON m.parent_id = tree.id
-            )
-            SELECT root, id FROM tree
-            """,
-            [model.pk for model in models],
-        )
-        under: dict[int, set[int]] = defaultdict(set)
-        for root, pk in cursor.fetchall():
-            under[root].add(pk)
+    under = descendants_of([model.pk for model in models])
     descendants = AIModel.objects.in_bulk({pk for pks in under.values() for pk in pks})
     reasons: dict[int, str] = {}
     for model in models:
-        for pk in sorted(under[model.pk]):
+        for pk in sorted(under.get(model.pk, [])):
             reasons.setdefault(pk, f"Ancestor {model} rose to Tier {model.current_tier}.")
     return [(descendants[pk], reason) for pk, reason in reasons.items()]
 

@@ -6,10 +6,10 @@ from django.utils.feedgenerator import Atom1Feed
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.caching import cached_read, state_of
+from governance.api.mixins import CachedListMixin
+from governance.caching import state_of
 from governance.register.api.serializers import RegisterEntrySerializer
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES, register_entries, tier_changes
@@ -30,7 +30,7 @@ CSV_COLUMNS = [
 ]
 
 
-class RegisterView(generics.ListAPIView):
+class RegisterView(CachedListMixin, generics.ListAPIView):
     """The public register: released models, their tier and access condition. No sign-in."""
 
     serializer_class = RegisterEntrySerializer
@@ -38,16 +38,15 @@ class RegisterView(generics.ListAPIView):
     authentication_classes: list = []
     filterset_class = RegisterFilter
     ordering_fields = ["name", "current_tier", "tier_effective_from"]
+    cache_scope = "api:register"
 
     def get_queryset(self):
         return register_entries()
 
     def list(self, request, *args, **kwargs):
-        """Computed once per change for each address (``governance.caching``)."""
-        data = cached_read(
-            request, "api:register", request.build_absolute_uri(), lambda: super(RegisterView, self).list(request).data
-        )
-        return Response({**data, "chain_head": state_of(request)})
+        response = super().list(request, *args, **kwargs)
+        response.data = {**response.data, "chain_head": state_of(request)}
+        return response
 
 
 class _Echo:

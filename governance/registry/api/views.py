@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from governance.api.mixins import CachedListMixin
 from governance.api.permissions import IsRegulator, ReadOnlyOrRegulator
-from governance.caching import cached_read
 from governance.determinations import services as determinations
 from governance.determinations.api.serializers import DeterminationSerializer
 from governance.determinations.cascade import descendant_ids
@@ -107,6 +107,7 @@ class BenchmarkViewSet(
 
 
 class AIModelViewSet(
+    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -119,18 +120,11 @@ class AIModelViewSet(
     filterset_class = AIModelFilter
     ordering_fields = ["name", "version", "current_tier", "created_at", "id", "next_review_due"]
     ordering = ["name", "version", "id"]
+    cache_scope = "api:models"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return visible_models(self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        """Pages of the register are read far more often than anything changes: each page
-        is computed once per change and kind of reader (``governance.caching``)."""
-        data = cached_read(
-            request, "api:models", request.build_absolute_uri(), lambda: super(AIModelViewSet, self).list(request).data
-        )
-        return Response(data)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -1,0 +1,16 @@
+from rest_framework.response import Response
+
+from governance.caching import cached_read
+
+
+class CachedListMixin:
+    """A list endpoint read far more often than anything changes: each page is computed
+    once per change and kind of reader (:mod:`governance.caching`)."""
+
+    cache_scope: str
+
+    def list(self, request, *args, **kwargs):
+        def compute():
+            return super(CachedListMixin, self).list(request).data
+
+        return Response(cached_read(request, self.cache_scope, request.build_absolute_uri(), compute))
