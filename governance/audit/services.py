@@ -6,7 +6,7 @@ transaction, so the change and its event commit or roll back together.
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from governance.audit.context import request_id
 from governance.audit.models import AuditEvent
-from governance.bulk_insert import bulk_insert
+from governance.bulk_insert import insert_rows
 
 GENESIS = "0" * 64
 # Arbitrary constant key for the PostgreSQL advisory lock that serializes chain appends.
@@ -60,24 +60,54 @@ def created(instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any
     return {name: [None, value] for name, value in sorted(values.items()) if value is not None}
 
 
+_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _canonical(
+    *,
+    seq: int,
+    timestamp: str,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    organization_id: int | None,
+    changes: str,
+    request_id: str,
+) -> str:
+    """The canonical JSON of an event: its fields as one object, keys sorted, no spaces
+    (``changes`` already in that form). Assembled from its parts, which is several times
+    faster than dumping the object and gives the same text."""
+    return (
+        f'{{"action":{_json(action)},"actor_id":{_json(actor_id)},"actor_label":{_json(actor_label)},'
+        f'"changes":{changes},"object_id":{_json(object_id)},"object_type":{_json(object_type)},'
+        f'"organization_id":{_json(organization_id)},"request_id":{_json(request_id)},'
+        f'"seq":{seq},"timestamp":{_json(timestamp)}}}'
+    )
+
+
 def canonical(event: AuditEvent) -> str:
-    payload = {
-        "seq": event.seq,
-        "timestamp": event.timestamp.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "organization_id": event.organization_id,
-        "changes": event.changes,
-        "request_id": event.request_id,
-    }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _canonical(
+        seq=event.seq,
+        timestamp=event.timestamp.isoformat(),
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        organization_id=event.organization_id,
+        changes=_json(event.changes),
+        request_id=event.request_id,
+    )
+
+
+def _hash(prev_hash: str, canonical_json: str) -> str:
+    return hashlib.sha256((prev_hash + canonical_json).encode()).hexdigest()
 
 
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+    return _hash(prev_hash, canonical(event))
 
 
 def _lock_chain_head() -> tuple[int, str]:
@@ -89,37 +119,80 @@ def _lock_chain_head() -> tuple[int, str]:
     return head or (0, GENESIS)
 
 
-def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> list[AuditEvent]:
-    """Append ``events`` to the chain in order, in the caller's transaction."""
+_COLUMNS = (
+    "seq",
+    "timestamp",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "organization_id",
+    "changes",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+
+
+def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> None:
+    """Append ``events`` to the chain in order, in the caller's transaction.
+
+    Revalidation after a baseline shift appends tens of thousands at once, so each event
+    goes from its parts to its stored row without an ``AuditEvent`` instance.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events must be written inside the transaction of the change.")
     events = list(events)
     if not events:
-        return []
+        return
     seq, prev = _lock_chain_head()
     now = timezone.now()
+    stamp = now.isoformat()
     user = actor if actor is not None and getattr(actor, "pk", None) else None
-    rows = []
+    actor_id = user.pk if user else None
+    actor_label = user.get_username() if user else "system"
+    request = request_id.get()
     changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
-    for pending, changed in zip(events, changes, strict=True):
-        seq += 1
-        event = AuditEvent(
-            seq=seq,
-            timestamp=now,
-            actor=user,
-            actor_label=user.get_username() if user else "system",
-            action=pending.action,
-            object_type=pending.object_type,
-            object_id=str(pending.object_id),
-            organization_id=pending.organization_id,
-            changes=changed,
-            request_id=request_id.get(),
-            prev_hash=prev,
-        )
-        event.hash = chain_hash(prev, event)
-        prev = event.hash
-        rows.append(event)
-    return bulk_insert(rows)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        nonlocal seq, prev
+        for pending, changed in zip(events, changes, strict=True):
+            seq += 1
+            object_id = str(pending.object_id)
+            changed_json = _json(changed)
+            digest = _hash(
+                prev,
+                _canonical(
+                    seq=seq,
+                    timestamp=stamp,
+                    actor_id=actor_id,
+                    actor_label=actor_label,
+                    action=pending.action,
+                    object_type=pending.object_type,
+                    object_id=object_id,
+                    organization_id=pending.organization_id,
+                    changes=changed_json,
+                    request_id=request,
+                ),
+            )
+            yield (
+                seq,
+                now,
+                actor_id,
+                actor_label,
+                pending.action,
+                pending.object_type,
+                object_id,
+                pending.organization_id,
+                changed_json,
+                request,
+                prev,
+                digest,
+            )
+            prev = digest
+
+    insert_rows(AuditEvent, _COLUMNS, rows())
 
 
 def record(
@@ -129,7 +202,7 @@ def record(
     obj: models.Model,
     changes: dict[str, Any] | None = None,
     organization_id: int | None = None,
-) -> AuditEvent:
+) -> None:
     """Append one event about ``obj`` (a saved model instance)."""
     pending = PendingEvent(
         action=action,
@@ -138,7 +211,7 @@ def record(
         changes=changes or {},
         organization_id=organization_id,
     )
-    return record_many([pending], actor=actor)[0]
+    record_many([pending], actor=actor)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,18 @@
 """The audit trail: written with every change, append-only, tamper-evident (SPEC 12)."""
 
+import json
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from governance.audit.models import AuditEvent
-from governance.audit.services import PendingEvent, record, record_many, verify_chain
+from governance.audit.services import PendingEvent, canonical, record, record_many, verify_chain
 from governance.bulk_insert import COPY_FROM
 from governance.errors import Invalid
 from governance.registry.models import AIModel
@@ -73,17 +77,16 @@ def test_chain_verifies_and_detects_tampering(world):
 
 
 def test_a_large_append_is_stored_as_hashed(world):
-    """From COPY_FROM events at once PostgreSQL appends by COPY: what is read back must be
+    """On PostgreSQL events are appended by COPY: what is read back must be
     exactly what was hashed, or the chain would not verify."""
     events = [
         PendingEvent("thing.changed", "registry.aimodel", str(i), {"tier": [2, 3], "note": [None, "é ✓ \\ \t"]}, 7)
         for i in range(COPY_FROM + 5)
     ]
     with transaction.atomic():
-        appended = record_many(events, actor=world.regulator)
+        record_many(events, actor=world.regulator)
     stored = AuditEvent.objects.filter(action="thing.changed").order_by("seq")
-    assert [e.pk for e in appended] == list(stored.values_list("pk", flat=True))  # ids come back, as from INSERT
-    assert stored.count() == COPY_FROM + 5
+    assert [e.object_id for e in stored] == [str(i) for i in range(COPY_FROM + 5)]
     last = stored.last()
     assert (last.object_id, last.organization_id, last.actor_id, last.actor_label) == (
         str(COPY_FROM + 4),
@@ -152,3 +155,53 @@ def test_concurrent_appends_keep_the_chain_valid(world):
     assert errors == []
     report = verify_chain()
     assert report.ok and AuditEvent.objects.filter(action__startswith="test.").count() == 30
+
+
+_text = st.text(max_size=12)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | _text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    seq=st.integers(min_value=1, max_value=10**12),
+    actor_id=st.none() | st.integers(min_value=1, max_value=10**9),
+    labels=st.tuples(_text, _text, _text, _text, _text),
+    organization_id=st.none() | st.integers(min_value=1, max_value=10**9),
+    changes=st.dictionaries(_text, _json_values, max_size=4),
+    microsecond=st.integers(min_value=0, max_value=999_999),
+)
+def test_canonical_json_is_the_sorted_compact_dump_of_the_event(
+    seq, actor_id, labels, organization_id, changes, microsecond
+):
+    """The hashed text, assembled from its parts, is exactly the reference: the event's
+    fields dumped as one JSON object with sorted keys and no spaces."""
+    actor_label, action, object_type, object_id, request = labels
+    timestamp = datetime(2026, 12, 2, 13, 45, 7, microsecond, tzinfo=UTC)
+    event = AuditEvent(
+        seq=seq,
+        timestamp=timestamp,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        organization_id=organization_id,
+        changes=changes,
+        request_id=request,
+    )
+    reference = {
+        "seq": seq,
+        "timestamp": timestamp.isoformat(),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "organization_id": organization_id,
+        "changes": changes,
+        "request_id": request,
+    }
+    assert canonical(event) == json.dumps(reference, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
