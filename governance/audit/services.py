@@ -7,6 +7,8 @@ transaction, so the change and its event commit or roll back together.
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,62 +137,95 @@ _COLUMNS = (
 )
 
 
+_held: ContextVar[list[tuple[list[PendingEvent], Any]] | None] = ContextVar("held_audit_events", default=None)
+
+
+@contextmanager
+def appended_last() -> Iterator[None]:
+    """Hold the events recorded inside and append them in one go on the way out, still in
+    the caller's transaction (nothing is appended if the block raises).
+
+    Appending takes the chain's lock, which every writer then holds until its transaction
+    ends; a bulk writer that appends last holds it only for the append, so writers working
+    side by side wait for each other only there.
+    """
+    held: list[tuple[list[PendingEvent], Any]] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    _append(held)
+
+
 def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> None:
-    """Append ``events`` to the chain in order, in the caller's transaction.
+    """Append ``events`` to the chain in order, in the caller's transaction (or, inside
+    :func:`appended_last`, when that block ends)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit events must be written inside the transaction of the change.")
+    batch = (list(events), actor)
+    held = _held.get()
+    if held is not None:
+        held.append(batch)
+    else:
+        _append([batch])
+
+
+def _append(batches: list[tuple[list[PendingEvent], Any]]) -> None:
+    """Append each batch of events, recorded by its actor, under one lock of the chain.
 
     Revalidation after a baseline shift appends tens of thousands at once, so each event
     goes from its parts to its stored row without an ``AuditEvent`` instance.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Audit events must be written inside the transaction of the change.")
-    events = list(events)
-    if not events:
+    batches = [(events, actor) for events, actor in batches if events]
+    if not batches:
         return
     seq, prev = _lock_chain_head()
     now = timezone.now()
     stamp = now.isoformat()
-    user = actor if actor is not None and getattr(actor, "pk", None) else None
-    actor_id = user.pk if user else None
-    actor_label = user.get_username() if user else "system"
     request = request_id.get()
-    changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
 
     def rows() -> Iterator[tuple[Any, ...]]:
         nonlocal seq, prev
-        for pending, changed in zip(events, changes, strict=True):
-            seq += 1
-            object_id = str(pending.object_id)
-            changed_json = _json(changed)
-            digest = _hash(
-                prev,
-                _canonical(
-                    seq=seq,
-                    timestamp=stamp,
-                    actor_id=actor_id,
-                    actor_label=actor_label,
-                    action=pending.action,
-                    object_type=pending.object_type,
-                    object_id=object_id,
-                    organization_id=pending.organization_id,
-                    changes=changed_json,
-                    request_id=request,
-                ),
-            )
-            yield (
-                seq,
-                now,
-                actor_id,
-                actor_label,
-                pending.action,
-                pending.object_type,
-                object_id,
-                pending.organization_id,
-                changed_json,
-                request,
-                prev,
-                digest,
-            )
-            prev = digest
+        for events, actor in batches:
+            user = actor if actor is not None and getattr(actor, "pk", None) else None
+            actor_id = user.pk if user else None
+            actor_label = user.get_username() if user else "system"
+            changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
+            for pending, changed in zip(events, changes, strict=True):
+                seq += 1
+                object_id = str(pending.object_id)
+                changed_json = _json(changed)
+                digest = _hash(
+                    prev,
+                    _canonical(
+                        seq=seq,
+                        timestamp=stamp,
+                        actor_id=actor_id,
+                        actor_label=actor_label,
+                        action=pending.action,
+                        object_type=pending.object_type,
+                        object_id=object_id,
+                        organization_id=pending.organization_id,
+                        changes=changed_json,
+                        request_id=request,
+                    ),
+                )
+                yield (
+                    seq,
+                    now,
+                    actor_id,
+                    actor_label,
+                    pending.action,
+                    pending.object_type,
+                    object_id,
+                    pending.organization_id,
+                    changed_json,
+                    request,
+                    prev,
+                    digest,
+                )
+                prev = digest
 
     insert_rows(AuditEvent, _COLUMNS, rows())
 

@@ -19,10 +19,10 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from governance.audit.services import PendingEvent, jsonable, record_many
+from governance.audit.services import PendingEvent, appended_last, jsonable, record_many
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
 from governance.bulk_insert import bulk_insert
@@ -32,7 +32,7 @@ from governance.evidence.selectors import evidence, observations_by_model
 from governance.notifications.models import Notification
 from governance.registry.models import AIModel
 from governance.tiering.calendar import add_months
-from governance.tiering.changes import Change, plan_change
+from governance.tiering.changes import Change, Plan, plan_change
 from governance.tiering.rule import DomainThreshold, TierOutcome, decide, determine_tier
 
 _RUN_LOCK_KEY = 0x52455641  # PostgreSQL advisory lock: one revalidation run at a time
@@ -82,15 +82,31 @@ class Swept(NamedTuple):
 
 def capabilities(domains: list[str], model_ids: list[int] | None = None) -> Iterator[tuple[int, dict[str, Decimal]]]:
     """Each model with evidence (of ``model_ids``, or all) and its capability per domain (the
-    best score): one row per model, aggregated by the database, streamed in model order."""
+    best score): one row per model, aggregated by the database, in model order.
+
+    On PostgreSQL the rows are read through an ordinary cursor, not ``QuerySet.iterator()``:
+    PostgreSQL never runs a server-side cursor's query in parallel, and this aggregation
+    over every evaluation result takes half as long on two workers; psycopg already gives
+    the scores as ``Decimal``, so the rows skip Django's converters too.
+    """
     best = {
         f"c{index}": Max("normalized_score", filter=Q(benchmark__domain__slug=slug))
         for index, slug in enumerate(domains)
     }
     found = evidence() if model_ids is None else evidence().filter(model_id__any=model_ids)
     rows = found.values("model_id").annotate(**best).values_list("model_id", *best).order_by("model_id")
-    for model_id, *scores in rows.iterator(chunk_size=10000):
+    for model_id, *scores in _fetch(rows):
         yield model_id, {slug: score for slug, score in zip(domains, scores, strict=True) if score is not None}
+
+
+def _fetch(rows: QuerySet) -> Iterator[tuple]:
+    if connection.vendor != "postgresql":
+        yield from rows.iterator(chunk_size=10000)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        while batch := cursor.fetchmany(10000):
+            yield from batch
 
 
 def sweep(
@@ -144,11 +160,9 @@ def assess_chunk(
     version: str,
     parent_tiers: dict[int, int | None] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[int, TierOutcome]]:
-    """The chunk's models (id, tiers, parent's tier, pending relaxation) and their tiers.
-
-    The outcomes are decided on the best score per domain; their ``basis`` cites no
-    evaluations (see :func:`explain` for the models whose determination is written).
-    """
+    """The chunk's models (id, tiers, parent's tier, pending relaxation) and their tiers,
+    decided afresh on their full evidence, so that each ``basis`` cites the evaluations that
+    set the capability."""
     rows = list(
         AIModel.objects.filter(pk__any=model_ids).values(
             "id",
@@ -167,36 +181,20 @@ def assess_chunk(
             model_id__any=model_ids, status=Determination.Status.PENDING_CONFIRMATION
         ).values_list("model_id", "tier", "pk")
     }
-    observed = dict(capabilities([t.domain for t in thresholds], model_ids))
+    observed = observations_by_model(model_ids)
     outcomes = {}
     for row in rows:
         row["pending_tier"], row["pending_id"] = pending.get(row["id"], (None, None))
         parent_tier = row["parent__current_tier"] if row["parent_id"] else None
         if parent_tiers is not None and row["parent_id"] in parent_tiers:
             parent_tier = parent_tiers[row["parent_id"]]
-        outcomes[row["id"]] = decide(
+        outcomes[row["id"]] = determine_tier(
             thresholds=thresholds,
-            capability=observed.get(row["id"], {}),
+            observations=observed.get(row["id"], ()),
             parent_tier=parent_tier,
             threshold_set=version,
         )
     return rows, outcomes
-
-
-def explain(outcomes: dict[int, TierOutcome], thresholds: list[DomainThreshold]) -> dict[int, TierOutcome]:
-    """The same models through the same rule on their full evidence, so that each basis
-    cites the evaluations that set the capability. The tiers cannot differ: the rule only
-    reads the best score per domain."""
-    observed = observations_by_model(list(outcomes))
-    return {
-        pk: determine_tier(
-            thresholds=thresholds,
-            observations=observed.get(pk, ()),
-            parent_tier=outcome.parent_tier,
-            threshold_set=outcome.threshold_set,
-        )
-        for pk, outcome in outcomes.items()
-    }
 
 
 @contextmanager
@@ -238,9 +236,10 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
             )
         )
         in_force: dict[int, int | None] = {}  # tiers in force after this run, for the floor
+        plans: dict[int, Plan] = {}
 
         def floor_of(swept: Swept) -> int | None:
-            plan = plan_change(
+            plan = plans[swept.model_id] = plan_change(
                 current=swept.current_tier, pending=pending.get(swept.model_id), assessed=swept.outcome.tier
             )
             keeps = plan.change in (Change.NONE, Change.RELAX)
@@ -250,18 +249,18 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
         to_write = []
         for swept in sweep(thresholds, threshold_set.version, floor_of):
             report.models += 1
-            plan = plan_change(
-                current=swept.current_tier, pending=pending.get(swept.model_id), assessed=swept.outcome.tier
-            )
+            plan = plans.pop(swept.model_id)
             completeness = swept.current_tier is not None and swept.evidence_complete != swept.outcome.evidence_complete
             if plan.change is not Change.NONE or plan.supersede_pending or completeness:
                 to_write.append(swept.model_id)
         for start in range(0, len(to_write), chunk_size):
-            with transaction.atomic():
+            # Events are appended as the chunk's last write: the chain's lock, which every
+            # other writer waits for, is then held only until the chunk commits.
+            with transaction.atomic(), appended_last():
                 rows, outcomes = assess_chunk(
                     to_write[start : start + chunk_size], thresholds, threshold_set.version, parent_tiers=in_force
                 )
-                _apply_chunk(rows, outcomes, thresholds, threshold_set, report, dry_run=dry_run)
+                _apply_chunk(rows, outcomes, threshold_set, report, dry_run=dry_run)
                 if dry_run:
                     transaction.set_rollback(True)
             report.chunks += 1
@@ -271,7 +270,6 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
 def _apply_chunk(
     rows: list[dict[str, Any]],
     outcomes: dict[int, TierOutcome],
-    thresholds: list[DomainThreshold],
     threshold_set: ThresholdSet,
     report: RunReport,
     *,
@@ -294,11 +292,10 @@ def _apply_chunk(
                 completeness.append(row)
         else:
             plans[row["id"]] = plan
-    explained = explain({pk: outcomes[pk] for pk in plans}, thresholds) if plans else {}
     for row in rows:
         if row["id"] not in plans:
             continue
-        plan, outcome = plans[row["id"]], explained[row["id"]]
+        plan, outcome = plans[row["id"]], outcomes[row["id"]]
         in_force = plan.change is not Change.RELAX
         determination = Determination(
             model_id=row["id"],
@@ -443,8 +440,9 @@ def _notify(creations: list) -> None:
 
 
 def _follow_up(creations: list) -> None:
-    """For the changed models, in bulk: a ``baseline_shift`` re-review each, obligations
-    for the new tier where it rose, and re-reviews of the descendants of those."""
+    """For the changed models, in bulk: obligations for the new tier where it rose, a
+    ``baseline_shift`` re-review each, and re-reviews of the descendants of those that rose.
+    The re-reviews come last: numbering them locks the case counter until the chunk commits."""
     from governance.cases.services import open_rereviews
     from governance.compliance.services import sync_obligations_many
     from governance.determinations.cascade import PARENT_TIER_CHANGE, descendant_rereviews
@@ -453,6 +451,8 @@ def _follow_up(creations: list) -> None:
     if not changed:
         return
     models = AIModel.objects.in_bulk([row["id"] for row, _, _ in changed])
+    escalated = [(models[row["id"]], d.tier) for row, d, c in changed if c is Change.ESCALATE]
+    sync_obligations_many(escalated)
     open_rereviews(
         [
             (
@@ -463,8 +463,6 @@ def _follow_up(creations: list) -> None:
         ],
         trigger="baseline_shift",
     )
-    escalated = [(models[row["id"]], d.tier) for row, d, c in changed if c is Change.ESCALATE]
-    sync_obligations_many(escalated)
     open_rereviews(descendant_rereviews(model for model, _ in escalated), trigger=PARENT_TIER_CHANGE)
 
 

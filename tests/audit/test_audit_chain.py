@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from governance.audit.models import AuditEvent
-from governance.audit.services import PendingEvent, canonical, record, record_many, verify_chain
+from governance.audit.services import PendingEvent, appended_last, canonical, record, record_many, verify_chain
 from governance.bulk_insert import COPY_FROM
 from governance.errors import Invalid
 from governance.registry.models import AIModel
@@ -205,3 +205,26 @@ def test_canonical_json_is_the_sorted_compact_dump_of_the_event(
         "request_id": request,
     }
     assert canonical(event) == json.dumps(reference, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_events_held_by_appended_last_join_the_chain_in_order_when_the_block_ends(world):
+    model = world.register("Aster")
+    before = AuditEvent.objects.count()
+    with transaction.atomic(), appended_last():
+        record(actor=None, action="held.first", obj=model)
+        record_many(
+            [PendingEvent("held.second", "registry.aimodel", str(model.pk), {"n": [1, 2]})], actor=world.regulator
+        )
+        assert AuditEvent.objects.count() == before  # nothing appended yet
+    appended = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq").values_list("action", "actor_label"))
+    assert appended == [("held.first", "system"), ("held.second", world.regulator.username)]
+    assert verify_chain().ok
+
+
+def test_a_block_that_raises_appends_none_of_its_held_events(world):
+    model = world.register("Aster")
+    before = AuditEvent.objects.count()
+    with pytest.raises(Invalid), transaction.atomic(), appended_last():
+        record(actor=None, action="held.lost", obj=model)
+        raise Invalid("stop")
+    assert AuditEvent.objects.count() == before

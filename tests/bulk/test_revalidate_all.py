@@ -156,7 +156,7 @@ def test_queries_per_chunk_do_not_grow_with_models(world, django_assert_max_num_
             assess_chunk(ids, thresholds, "v")
         return len(ctx)
 
-    assert run(5) == run(30) == 3  # the models, their pending relaxations, their capabilities
+    assert run(5) == run(30) == 3  # the models, their pending relaxations, their evidence
     put_in_force(world, STRICTER)
     with django_assert_max_num_queries(25):
         revalidate_all(chunk_size=100)  # 30 unchanged models: reads only, one chunk
