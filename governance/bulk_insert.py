@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.utils import timezone
 
 COPY_FROM = 500
 
@@ -53,22 +54,35 @@ def _reader(field: models.Field) -> Callable[[models.Model], Any]:
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
-def _copy(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], count: int) -> list[int]:
-    """Stream ``count`` rows of ``columns`` values into ``model``'s table with ``COPY``, each
-    under a primary key drawn from the table's sequence; return those keys in row order."""
-    meta = model._meta
+def _copy(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], ids: Sequence[int] | None = None
+) -> None:
+    """Stream ``rows`` of ``columns`` values into ``model``'s table with ``COPY``: the
+    database stores each while Python prepares the next. With ``ids``, each row is stored
+    under its id; otherwise the table's sequence assigns them."""
     quote = connection.ops.quote_name
+    if ids is not None:
+        columns = [model._meta.pk.column, *columns]
+        rows = ((pk, *row) for pk, row in zip(ids, rows, strict=True))
+    listed = ", ".join(quote(column) for column in columns)
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {quote(model._meta.db_table)} ({listed}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _next_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys drawn from ``model``'s table sequence."""
+    meta = model._meta
     with connection.wrap_database_errors, connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [quote(meta.db_table), meta.pk.column, count],
+            [connection.ops.quote_name(meta.db_table), meta.pk.column, count],
         )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        listed = ", ".join(quote(column) for column in (meta.pk.column, *columns))
-        with cursor.copy(f"COPY {quote(meta.db_table)} ({listed}) FROM STDIN") as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                copy.write_row((pk, *row))
-    return ids
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def bulk_insert(objs: Sequence[M]) -> list[M]:
@@ -82,39 +96,70 @@ def bulk_insert(objs: Sequence[M]) -> list[M]:
         return model.objects.bulk_create(objs, batch_size=1000)
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     readers = [_reader(field) for field in fields]
-    rows = ([read(obj) for read in readers] for obj in objs)
-    for obj, pk in zip(objs, _copy(model, [field.column for field in fields], rows, len(objs)), strict=True):
+    ids = _next_ids(model, len(objs))
+    _copy(model, [field.column for field in fields], ([read(obj) for read in readers] for obj in objs), ids)
+    for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert ``rows``, each the values of ``fields`` (attribute names, ``model_id`` for a
-    foreign key), in the caller's transaction; the database assigns the primary keys.
+def _completed(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple[Any, ...]]:
+    """The columns of ``fields`` followed by those of every other field but the primary
+    key, and what those others store: their default (worked out once), the time for
+    ``auto_now`` fields, else NULL."""
+    now = timezone.now()
+    columns = [model._meta.get_field(name).column for name in fields]
+    rest = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname in fields:
+            continue
+        columns.append(field.column)
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            rest.append(now)
+        elif isinstance(field, models.JSONField):
+            rest.append(json.dumps(field.get_default(), cls=field.encoder))
+        else:
+            rest.append(field.get_default() if field.has_default() else None)
+    return columns, tuple(rest)
 
-    For the hottest bulk writes, which never need the saved rows back: on PostgreSQL the
-    rows stream through ``COPY`` as ``rows`` yields them (so the database stores one while
-    Python prepares the next), without a model instance. The values must be ready to store:
-    JSON fields as JSON text, and nothing is filled in but the primary key (pass
-    ``auto_now`` fields too).
-    """
-    meta = model._meta
-    if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        listed = ", ".join(quote(meta.get_field(name).column) for name in fields)
-        with (
-            connection.wrap_database_errors,
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {quote(meta.db_table)} ({listed}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    decode = {index for index, name in enumerate(fields) if isinstance(meta.get_field(name), models.JSONField)}
-    objs = [
-        model(**{name: json.loads(row[index]) if index in decode else row[index] for index, name in enumerate(fields)})
+
+def _as_instances(model: type[M], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[M]:
+    json_fields = {name for name in fields if isinstance(model._meta.get_field(name), models.JSONField)}
+    return [
+        model(
+            **{
+                name: json.loads(value) if name in json_fields else value
+                for name, value in zip(fields, row, strict=True)
+            }
+        )
         for row in rows
     ]
-    model.objects.bulk_create(objs, batch_size=1000)
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert ``rows``, each the values of ``fields`` (attribute names: ``model_id`` for a
+    foreign key), in the caller's transaction. Other fields get their defaults.
+
+    For the hottest bulk writes: no model instance is built on the way to ``COPY``, and on
+    PostgreSQL the rows stream as ``rows`` yields them. Values must be ready to store: JSON
+    fields as JSON text.
+    """
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(_as_instances(model, fields, rows), batch_size=1000)
+        return
+    columns, rest = _completed(model, fields)
+    _copy(model, columns, ((*row, *rest) for row in rows))
+
+
+def insert_rows_returning_ids(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """:func:`insert_rows`, for writers that need the new rows' primary keys (in order)."""
+    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
+        return [obj.pk for obj in model.objects.bulk_create(_as_instances(model, fields, rows), batch_size=1000)]
+    columns, rest = _completed(model, fields)
+    ids = _next_ids(model, len(rows))
+    _copy(model, columns, ((*row, *rest) for row in rows), ids)
+    return ids

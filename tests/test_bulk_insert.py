@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from governance.bulk_insert import COPY_FROM, bulk_insert
+from governance.bulk_insert import COPY_FROM, bulk_insert, insert_rows, insert_rows_returning_ids
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
 
@@ -49,3 +49,29 @@ def test_a_constraint_violation_is_an_integrity_error_and_writes_nothing(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_insert(duplicates)
     assert not Obligation.objects.filter(model=model, kind="incident_report").exists()
+
+
+@pytest.mark.parametrize("count", [3, COPY_FROM + 3])
+def test_plain_rows_come_back_with_their_ids_and_the_other_fields_defaults(world, count):
+    model = world.register("Aster")
+    fields = ("model_id", "kind", "tier", "period_months", "next_due")
+    rows = [(model.pk, f"kind-{i}", 3, 3, date(2027, 1, i % 28 + 1)) for i in range(count)]
+    with transaction.atomic():
+        ids = insert_rows_returning_ids(Obligation, fields, rows)
+    stored = Obligation.objects.in_bulk(ids)
+    assert len(stored) == count
+    last = stored[ids[-1]]
+    assert (last.kind, last.next_due, last.model_id) == (f"kind-{count - 1}", rows[-1][4], model.pk)
+    # Fields left out get their defaults, as from save().
+    assert (last.status, last.consecutive_overdue, last.grace_days, last.reminders_sent) == ("active", 0, 7, [])
+    assert last.created_at is not None and last.retired_at is None
+
+
+def test_streamed_rows_are_stored_with_json_given_as_text(world):
+    model = world.register("Aster")
+    fields = ("model_id", "kind", "tier", "reminders_sent")
+    with transaction.atomic():
+        insert_rows(Obligation, fields, ((model.pk, f"streamed-{i}", 4, '["14"]') for i in range(COPY_FROM + 1)))
+    stored = Obligation.objects.filter(kind__startswith="streamed-")
+    assert stored.count() == COPY_FROM + 1
+    assert {tuple(o.reminders_sent) for o in stored} == {("14",)}

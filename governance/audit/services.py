@@ -58,7 +58,11 @@ def created(instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any
     """``{field: [None, value]}`` for each of ``fields`` that has a value (as :func:`diff`
     from nothing; :func:`record_many` makes the values JSON)."""
     meta = instance._meta
-    values = {name: getattr(instance, meta.get_field(name).attname) for name in fields}
+    return created_from({name: getattr(instance, meta.get_field(name).attname) for name in fields})
+
+
+def created_from(values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """:func:`created` for a row written without an instance: ``values`` by field name."""
     return {name: [None, value] for name, value in sorted(values.items()) if value is not None}
 
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from governance.audit.services import PendingEvent, created, record, record_many
-from governance.bulk_insert import bulk_insert
+from governance.audit.services import PendingEvent, created, created_from, record, record_many
+from governance.bulk_insert import insert_rows_returning_ids
 from governance.cases.references import next_reference
 from governance.compliance.models import (
     ComplianceSubmission,
@@ -55,13 +55,13 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
     for template in ObligationTemplate.objects.filter(active=True, tier__gte=3):
         templates[template.tier][template.kind] = template
     live: dict[int, dict[str, Obligation]] = defaultdict(dict)
-    for obligation in Obligation.objects.filter(model_id__in=[m.pk for m, _ in changes]).exclude(
+    for obligation in Obligation.objects.filter(model_id__any=[m.pk for m, _ in changes]).exclude(
         status=Obligation.Status.RETIRED
     ):
         live[obligation.model_id][obligation.kind] = obligation
     retire: list[Obligation] = []
     retag: dict[tuple[int, int], list[int]] = defaultdict(list)  # (tier, template) → obligation ids
-    create: list[Obligation] = []
+    create: list[tuple[AIModel, ObligationTemplate, int]] = []  # (model, template, tier)
     events: list[PendingEvent] = []
     for model, tier in changes:
         wanted = templates[tier] if tier >= 3 else {}
@@ -83,32 +83,36 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
             )
         for kind, template in wanted.items():
             kept = live[model.pk].get(kind)
-            if kept is not None and kept.period_months == template.period_months:
-                continue
-            create.append(
-                Obligation(
-                    model=model,
-                    template=template,
-                    kind=kind,
-                    tier=tier,
-                    period_months=template.period_months,
-                    grace_days=template.grace_days,
-                    next_due=add_months(today, template.period_months) if template.period_months else None,
-                )
-            )
-    Obligation.objects.filter(pk__in=[o.pk for o in retire]).update(status=Obligation.Status.RETIRED, retired_at=now)
+            if kept is None or kept.period_months != template.period_months:
+                create.append((model, template, tier))
+    Obligation.objects.filter(pk__any=[o.pk for o in retire]).update(status=Obligation.Status.RETIRED, retired_at=now)
     for (tier, template_id), ids in retag.items():
-        Obligation.objects.filter(pk__in=ids).update(tier=tier, template_id=template_id)
-    for obligation in bulk_insert(create):
-        events.append(
-            PendingEvent(
-                action="obligation.created",
-                object_type=Obligation._meta.label_lower,
-                object_id=str(obligation.pk),
-                changes=created(obligation, ("model", "kind", "tier", "period_months", "next_due", "grace_days")),
-                organization_id=obligation.model.developer_id,
-            )
+        Obligation.objects.filter(pk__any=ids).update(tier=tier, template_id=template_id)
+    # Written as plain rows: a baseline shift creates tens of thousands at once.
+    fields = ("model_id", "kind", "tier", "period_months", "grace_days", "next_due", "template_id")
+    values = [
+        {
+            "model": model.pk,
+            "kind": template.kind,
+            "tier": tier,
+            "period_months": template.period_months,
+            "grace_days": template.grace_days,
+            "next_due": add_months(today, template.period_months) if template.period_months else None,
+        }
+        for model, template, tier in create
+    ]
+    rows = [(*row.values(), template.pk) for row, (_, template, _) in zip(values, create, strict=True)]
+    ids = insert_rows_returning_ids(Obligation, fields, rows)
+    events += [
+        PendingEvent(
+            action="obligation.created",
+            object_type=Obligation._meta.label_lower,
+            object_id=str(pk),
+            changes=created_from(row),
+            organization_id=model.developer_id,
         )
+        for pk, row, (model, _, _) in zip(ids, values, create, strict=True)
+    ]
     if events:
         record_many(events, actor=actor)
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from governance.audit.services import PendingEvent, created, record, record_many
-from governance.bulk_insert import bulk_insert
+from governance.audit.services import PendingEvent, created, created_from, record, record_many
+from governance.bulk_insert import insert_rows_returning_ids
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
 from governance.cases.references import reserve_references
 from governance.cases.services.common import REREVIEW_TRANSITIONS, target_state
@@ -22,11 +22,6 @@ from governance.registry.roles import is_adjudicator
 
 # A re-review is due this many days after it opens (the SPEC sets no statutory period).
 REREVIEW_DAYS = 60
-REREVIEW_FIELDS = ("reference", "model", "trigger", "state", "reason", "due_date")
-
-
-def _link(rereview: ReReview) -> str:
-    return f"/models/{rereview.model_id}/"
 
 
 def open_rereview(
@@ -34,43 +29,42 @@ def open_rereview(
 ) -> ReReview | None:
     """Open a re-review unless one for this model and trigger is already open (then None)."""
     opened = open_rereviews([(model, reason)], trigger=trigger, actor=actor, opened_on=opened_on)
-    return opened[0] if opened else None
+    return ReReview.objects.select_related("model").get(pk=opened[0]) if opened else None
 
 
 def open_rereviews(
     items: Iterable[tuple[AIModel, str]], *, trigger: str, actor: Any = None, opened_on: date | None = None
-) -> list[ReReview]:
+) -> list[int]:
     """Open a re-review for each ``(model, reason)`` that has none open for ``trigger``, in
-    bulk: one query finds those already open, one update reserves the references, one
-    insert each writes the re-reviews, their audit events and the developers' notifications.
-    Bulk revalidation after a baseline shift opens thousands at once this way."""
+    bulk, and return their ids: one query finds those already open, one update reserves the
+    references, one insert each writes the re-reviews (as plain rows: bulk revalidation
+    after a baseline shift opens thousands at once), their audit events and the
+    developers' notifications."""
     if trigger not in ReReview.Trigger.values:
         raise Invalid(fields={"trigger": [f"Unknown trigger {trigger!r}."]})
     items = list(items)
     opened_on = opened_on or timezone.localdate()
+    due = opened_on + timedelta(days=REREVIEW_DAYS)
+    label = ReReview.Trigger(trigger).label.lower()
     with transaction.atomic():
         already = set(
             ReReview.objects.filter(
-                model_id__in=[model.pk for model, _ in items], trigger=trigger, state__in=OPEN_REREVIEW_STATES
+                model_id__any=[model.pk for model, _ in items], trigger=trigger, state__in=OPEN_REREVIEW_STATES
             ).values_list("model_id", flat=True)
         )
         wanted = {model.pk: (model, reason) for model, reason in items if model.pk not in already}
         if not wanted:
             return []
         references = reserve_references("RR", opened_on.year, len(wanted))
-        rows = [
-            ReReview(
-                reference=reference,
-                model=model,
-                trigger=trigger,
-                reason=reason,
-                due_date=opened_on + timedelta(days=REREVIEW_DAYS),
-            )
-            for reference, (model, reason) in zip(references, wanted.values(), strict=True)
-        ]
+        opened = list(zip(references, wanted.values(), strict=True))
+        fields = ("reference", "model_id", "trigger", "reason", "due_date")
         try:
             with transaction.atomic():
-                opened = bulk_insert(rows)
+                ids = insert_rows_returning_ids(
+                    ReReview,
+                    fields,
+                    [(reference, model.pk, trigger, reason, due) for reference, (model, reason) in opened],
+                )
         except IntegrityError:
             return []  # opened concurrently by another worker: at most one per trigger
         record_many(
@@ -78,32 +72,40 @@ def open_rereviews(
                 PendingEvent(
                     action="rereview.opened",
                     object_type=ReReview._meta.label_lower,
-                    object_id=str(rereview.pk),
-                    changes=created(rereview, REREVIEW_FIELDS),
-                    organization_id=rereview.model.developer_id,
+                    object_id=str(pk),
+                    changes=created_from(
+                        {
+                            "reference": reference,
+                            "model": model.pk,
+                            "trigger": trigger,
+                            "state": ReReview.State.OPEN.value,
+                            "reason": reason,
+                            "due_date": due,
+                        }
+                    ),
+                    organization_id=model.developer_id,
                 )
-                for rereview in opened
+                for pk, (reference, (model, reason)) in zip(ids, opened, strict=True)
             ],
             actor=actor,
         )
-        members = member_ids_by_organization(rereview.model.developer_id for rereview in opened)
+        members = member_ids_by_organization(model.developer_id for _, (model, _) in opened)
         send_in_bulk(
             [
                 Notification(
                     recipient_id=user_id,
                     event="rereview_opened",
-                    subject=f"{rereview.reference}: {rereview.get_trigger_display().lower()} re-review "
-                    f"of {rereview.model}"[:200],
-                    body=rereview.reason or f"Due {rereview.due_date.isoformat()}.",
-                    link=_link(rereview),
+                    subject=f"{reference}: {label} re-review of {model}"[:200],
+                    body=reason or f"Due {due.isoformat()}.",
+                    link=f"/models/{model.pk}/",
                     object_type=ReReview._meta.label_lower,
-                    object_id=str(rereview.pk),
+                    object_id=str(pk),
                 )
-                for rereview in opened
-                for user_id in members[rereview.model.developer_id]
+                for pk, (reference, (model, reason)) in zip(ids, opened, strict=True)
+                for user_id in members[model.developer_id]
             ]
         )
-    return opened
+    return ids
 
 
 def _lock(rereview: ReReview) -> ReReview:
