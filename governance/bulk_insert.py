@@ -107,8 +107,8 @@ def bulk_insert(objs: Sequence[M]) -> list[M]:
 
 def _completed(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple[Any, ...]]:
     """The columns of ``fields`` followed by those of every other field but the primary
-    key, and what those others store: their default (worked out once), the time for
-    ``auto_now`` fields, else NULL."""
+    key, and what those others store, as ``save()`` would: their default (worked out once
+    per call), or the time for ``auto_now`` fields."""
     now = timezone.now()
     columns = [model._meta.get_field(name).column for name in fields]
     rest = []
@@ -121,7 +121,7 @@ def _completed(model: type[models.Model], fields: Sequence[str]) -> tuple[list[s
         elif isinstance(field, models.JSONField):
             rest.append(json.dumps(field.get_default(), cls=field.encoder))
         else:
-            rest.append(field.get_default() if field.has_default() else None)
+            rest.append(field.get_default())  # None when nullable, "" for a blank text field
     return columns, tuple(rest)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from governance.bulk_insert import COPY_FROM, bulk_insert, insert_rows, insert_rows_returning_ids
+from governance.cases.models import ReReview
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
 
@@ -75,3 +76,16 @@ def test_streamed_rows_are_stored_with_json_given_as_text(world):
     stored = Obligation.objects.filter(kind__startswith="streamed-")
     assert stored.count() == COPY_FROM + 1
     assert {tuple(o.reminders_sent) for o in stored} == {("14",)}
+
+
+def test_blank_text_fields_left_out_are_stored_empty_not_null(world):
+    """A left-out ``CharField(blank=True)`` stores "" as ``save()`` would; a NOT NULL
+    violation here once made a whole baseline shift's re-reviews vanish."""
+    model = world.register("Aster")
+    fields = ("reference", "model_id", "trigger", "state")
+    rows = [(f"XX-{i}", model.pk, "own_motion", "completed") for i in range(COPY_FROM + 1)]
+    with transaction.atomic():
+        ids = insert_rows_returning_ids(ReReview, fields, rows)
+    stored = ReReview.objects.get(pk=ids[-1])
+    assert (stored.reference, stored.outcome, stored.rationale, stored.reason) == (f"XX-{COPY_FROM}", "", "", "")
+    assert stored.assignee_id is None and stored.opened_at is not None

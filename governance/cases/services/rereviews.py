@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
@@ -46,12 +47,12 @@ def open_rereviews(
     opened_on = opened_on or timezone.localdate()
     due = opened_on + timedelta(days=REREVIEW_DAYS)
     label = ReReview.Trigger(trigger).label.lower()
+
+    def open_for(model_ids: Iterable[int]) -> QuerySet[ReReview]:
+        return ReReview.objects.filter(model_id__any=list(model_ids), trigger=trigger, state__in=OPEN_REREVIEW_STATES)
+
     with transaction.atomic():
-        already = set(
-            ReReview.objects.filter(
-                model_id__any=[model.pk for model, _ in items], trigger=trigger, state__in=OPEN_REREVIEW_STATES
-            ).values_list("model_id", flat=True)
-        )
+        already = set(open_for(model.pk for model, _ in items).values_list("model_id", flat=True))
         wanted = {model.pk: (model, reason) for model, reason in items if model.pk not in already}
         if not wanted:
             return []
@@ -66,7 +67,9 @@ def open_rereviews(
                     [(reference, model.pk, trigger, reason, due) for reference, (model, reason) in opened],
                 )
         except IntegrityError:
-            return []  # opened concurrently by another worker: at most one per trigger
+            if open_for(wanted).exists():
+                return []  # opened concurrently by another worker: at most one per trigger
+            raise
         record_many(
             [
                 PendingEvent(
