@@ -19,13 +19,14 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from governance.audit.services import PendingEvent, appended_last, jsonable, record_many
+from governance.audit.services import PendingEvent, appended_last, record_many
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
 from governance.bulk_insert import bulk_insert
+from governance.bulk_read import plain_rows
 from governance.determinations.models import Determination
 from governance.determinations.services import automatic_rationale
 from governance.evidence.selectors import evidence, observations_by_model
@@ -33,7 +34,7 @@ from governance.notifications.models import Notification
 from governance.registry.models import AIModel
 from governance.tiering.calendar import add_months
 from governance.tiering.changes import Change, Plan, plan_change
-from governance.tiering.rule import DomainThreshold, TierOutcome, decide, determine_tier
+from governance.tiering.rule import DomainThreshold, Tiering, TierOutcome, determine_tier, tiering
 
 _RUN_LOCK_KEY = 0x52455641  # PostgreSQL advisory lock: one revalidation run at a time
 
@@ -77,17 +78,15 @@ class Swept(NamedTuple):
     model_id: int
     current_tier: int | None
     evidence_complete: bool
-    outcome: TierOutcome
+    outcome: Tiering
 
 
 def capabilities(domains: list[str], model_ids: list[int] | None = None) -> Iterator[tuple[int, dict[str, Decimal]]]:
     """Each model with evidence (of ``model_ids``, or all) and its capability per domain (the
     best score): one row per model, aggregated by the database, in model order.
 
-    On PostgreSQL the rows are read through an ordinary cursor, not ``QuerySet.iterator()``:
-    PostgreSQL never runs a server-side cursor's query in parallel, and this aggregation
-    over every evaluation result takes half as long on two workers; psycopg already gives
-    the scores as ``Decimal``, so the rows skip Django's converters too.
+    Read as :func:`plain_rows`: this aggregation over every evaluation result takes half as
+    long when PostgreSQL runs it in parallel.
     """
     best = {
         f"c{index}": Max("normalized_score", filter=Q(benchmark__domain__slug=slug))
@@ -95,25 +94,11 @@ def capabilities(domains: list[str], model_ids: list[int] | None = None) -> Iter
     }
     found = evidence() if model_ids is None else evidence().filter(model_id__any=model_ids)
     rows = found.values("model_id").annotate(**best).values_list("model_id", *best).order_by("model_id")
-    for model_id, *scores in _fetch(rows):
+    for model_id, *scores in plain_rows(rows):
         yield model_id, {slug: score for slug, score in zip(domains, scores, strict=True) if score is not None}
 
 
-def _fetch(rows: QuerySet) -> Iterator[tuple]:
-    if connection.vendor != "postgresql":
-        yield from rows.iterator(chunk_size=10000)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(*rows.query.sql_with_params())
-        while batch := cursor.fetchmany(10000):
-            yield from batch
-
-
-def sweep(
-    thresholds: list[DomainThreshold],
-    version: str,
-    floor_of: Callable[[Swept], int | None],
-) -> Iterator[Swept]:
+def sweep(thresholds: list[DomainThreshold], floor_of: Callable[[Swept], int | None]) -> Iterator[Swept]:
     """Every model's outcome under ``thresholds`` from one read of the evidence; writes nothing.
 
     Roots are decided as their rows stream in; derivatives wait and are decided generation by
@@ -122,21 +107,16 @@ def sweep(
     """
     models = {
         pk: (parent_id, tier, complete)
-        for pk, parent_id, tier, complete in AIModel.objects.values_list(
-            "id", "parent_id", "current_tier", "evidence_complete"
-        ).iterator(chunk_size=20000)
+        for pk, parent_id, tier, complete in plain_rows(
+            AIModel.objects.values_list("id", "parent_id", "current_tier", "evidence_complete")
+        )
     }
     floors: dict[int, int | None] = {}
     waiting: dict[int, dict[str, Decimal]] = {}
 
     def decided(pk: int, capability: dict[str, Decimal]) -> Swept:
         parent_id, tier, complete = models[pk]
-        outcome = decide(
-            thresholds=thresholds,
-            capability=capability,
-            parent_tier=floors[parent_id] if parent_id is not None else None,
-            threshold_set=version,
-        )
+        outcome = tiering(thresholds, capability, floors[parent_id] if parent_id is not None else None)
         swept = Swept(pk, tier, complete, outcome)
         floors[pk] = floor_of(swept)
         return swept
@@ -247,7 +227,7 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
             return in_force[swept.model_id]
 
         to_write = []
-        for swept in sweep(thresholds, threshold_set.version, floor_of):
+        for swept in sweep(thresholds, floor_of):
             report.models += 1
             plan = plans.pop(swept.model_id)
             completeness = swept.current_tier is not None and swept.evidence_complete != swept.outcome.evidence_complete
@@ -318,7 +298,7 @@ def _apply_chunk(
 
     events: list[PendingEvent] = []
     if pending_to_drop:
-        Determination.objects.filter(pk__in=pending_to_drop).update(
+        Determination.objects.filter(pk__any=pending_to_drop).update(
             status=Determination.Status.SUPERSEDED, superseded_at=now
         )
         events += [
@@ -331,12 +311,12 @@ def _apply_chunk(
             for pk in pending_to_drop
         ]
     previous = dict(
-        Determination.objects.filter(model_id__in=supersede_ids, status=Determination.Status.IN_FORCE).values_list(
+        Determination.objects.filter(model_id__any=supersede_ids, status=Determination.Status.IN_FORCE).values_list(
             "model_id", "pk"
         )
     )
     if previous:
-        Determination.objects.filter(pk__in=previous.values()).update(
+        Determination.objects.filter(pk__any=list(previous.values())).update(
             status=Determination.Status.SUPERSEDED, superseded_at=now
         )
         events += [
@@ -359,14 +339,12 @@ def _apply_chunk(
                 "determination.created",
                 "determinations.determination",
                 str(determination.pk),
-                jsonable(
-                    {
-                        "tier": [None, determination.tier],
-                        "kind": [None, determination.kind],
-                        "status": [None, determination.status],
-                        "threshold_set": [None, threshold_set.version],
-                    }
-                ),
+                {
+                    "tier": [None, determination.tier],
+                    "kind": [None, determination.kind],
+                    "status": [None, determination.status],
+                    "threshold_set": [None, threshold_set.version],
+                },
                 row["developer_id"],
             )
         )
@@ -450,7 +428,12 @@ def _follow_up(creations: list) -> None:
     changed = [(row, d, c) for row, d, c in creations if c is not Change.INITIAL]
     if not changed:
         return
-    models = AIModel.objects.in_bulk([row["id"] for row, _, _ in changed])
+    models = {  # what the follow-ups read of each model: its name, developer and new tier
+        model.pk: model
+        for model in AIModel.objects.filter(pk__any=[row["id"] for row, _, _ in changed]).only(
+            "name", "version", "developer_id", "current_tier"
+        )
+    }
     escalated = [(models[row["id"]], d.tier) for row, d, c in changed if c is Change.ESCALATE]
     sync_obligations_many(escalated)
     open_rereviews(
@@ -475,7 +458,7 @@ def impact_preview(threshold_set: ThresholdSet) -> dict[str, Any]:
     """
     matrix = {str(a): {str(b): 0 for b in range(1, 5)} for a in range(1, 5)}
     moves = []
-    for swept in sweep(thresholds_of(threshold_set), threshold_set.version, lambda swept: swept.outcome.tier):
+    for swept in sweep(thresholds_of(threshold_set), lambda swept: swept.outcome.tier):
         current, tier = swept.current_tier, swept.outcome.tier
         if current is not None:
             matrix[str(current)][str(tier)] += 1

@@ -24,17 +24,21 @@ def descendants_of(model_ids: list[int]) -> dict[int, list[int]]:
     if not model_ids:
         return found
     table = connection.ops.quote_name(AIModel._meta.db_table)
+    if connection.vendor == "postgresql":  # one array parameter, however many ids
+        roots, params = "= ANY(%s)", [list(model_ids)]
+    else:
+        roots, params = f"IN ({', '.join(['%s'] * len(model_ids))})", list(model_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH RECURSIVE tree(root, id, depth) AS (
-                SELECT parent_id, id, 1 FROM {table} WHERE parent_id IN ({", ".join(["%s"] * len(model_ids))})
+                SELECT parent_id, id, 1 FROM {table} WHERE parent_id {roots}
                 UNION
                 SELECT tree.root, m.id, tree.depth + 1 FROM {table} m JOIN tree ON m.parent_id = tree.id
             )
             SELECT root, id FROM tree GROUP BY root, id ORDER BY root, MIN(depth), id
             """,
-            model_ids,
+            params,
         )
         for root, pk in cursor.fetchall():
             found[root].append(pk)
@@ -69,7 +73,12 @@ def descendant_rereviews(models: Iterable[AIModel]) -> list[tuple[AIModel, str]]
     for; a descendant of several of them is listed once, for the first."""
     models = list(models)
     under = descendants_of([model.pk for model in models])
-    descendants = AIModel.objects.in_bulk({pk for pks in under.values() for pk in pks})
+    descendants = {
+        model.pk: model
+        for model in AIModel.objects.filter(pk__any=list({pk for pks in under.values() for pk in pks})).only(
+            "name", "version", "developer_id", "current_tier"
+        )
+    }
     reasons: dict[int, str] = {}
     for model in models:
         for pk in sorted(under.get(model.pk, [])):

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
+from governance.bulk_read import plain_rows
 from governance.evidence.models import EvaluationResult
 from governance.registry.models import AIModel, Organization
 from governance.tiering.rule import Observation
@@ -26,7 +27,7 @@ def observations_by_model(model_ids: list[int]) -> dict[int, list[Observation]]:
         .filter(model_id__any=model_ids)
         .values_list("model_id", "benchmark__domain__slug", "normalized_score", "id")
     )
-    for model_id, slug, score, pk in rows:
+    for model_id, slug, score, pk in plain_rows(rows):
         found[model_id].append(Observation(slug, score, pk))
     return found
 

@@ -1,15 +1,15 @@
 """The tier rule of framework C-002 (SPEC section 3), as one pure function.
 
 Revalidation of one model, of every model, and the impact preview of a draft threshold
-set all go through :func:`decide` (directly, or via :func:`determine_tier` from raw
-evidence); nothing else decides a tier.
+set all go through :func:`tiering` (directly, via :func:`decide`, or via
+:func:`determine_tier` from raw evidence); nothing else decides a tier.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 TIERS = (1, 2, 3, 4)
 
@@ -126,6 +126,36 @@ def determine_tier(
     )
 
 
+class Tiering(NamedTuple):
+    """What the rule decides, without the explanation: all a sweep of every model needs."""
+
+    tier: int
+    evidence_complete: bool
+    derivative_floor_applied: bool
+    rule_tier: int
+
+
+def tiering(
+    thresholds: Sequence[DomainThreshold], capability: Mapping[str, Decimal], parent_tier: int | None = None
+) -> Tiering:
+    """The rule proper, on each domain's capability (its best evidence score): all it reads.
+
+    ``thresholds`` holds one entry per domain; capabilities in other domains are ignored.
+    """
+    evidence_complete = True
+    rule_tier = 1
+    for threshold in thresholds:
+        band = band_for(threshold, capability.get(threshold.domain))
+        if band == BAND_MISSING:
+            evidence_complete = False
+        elif _BAND_TIER[band] > rule_tier:
+            rule_tier = _BAND_TIER[band]
+    if not evidence_complete and rule_tier < 2:
+        rule_tier = 2
+    floor_applied = parent_tier is not None and not evidence_complete and parent_tier > rule_tier
+    return Tiering(parent_tier if floor_applied else rule_tier, evidence_complete, floor_applied, rule_tier)
+
+
 def decide(
     *,
     thresholds: Sequence[DomainThreshold],
@@ -134,29 +164,16 @@ def decide(
     threshold_set: str | None = None,
     setters: Mapping[str, list[int]] | None = None,
 ) -> TierOutcome:
-    """The rule proper, on each domain's capability (its best evidence score): all it reads.
-
-    ``thresholds`` holds one entry per domain; capabilities in other domains are ignored.
-    Bulk callers that aggregate the best scores in the database call this directly;
-    ``setters`` (the evaluations that set each capability) only feed the ``basis``.
+    """:func:`tiering` with its explanation. Bulk callers that aggregate the best scores in
+    the database call this (or :func:`tiering`) directly; ``setters`` (the evaluations that
+    set each capability) only feed the ``basis``.
     """
-    evidence_complete = True
-    rule_tier = 1
-    for threshold in thresholds:
-        band = band_for(threshold, capability.get(threshold.domain))
-        if band == BAND_MISSING:
-            evidence_complete = False
-        else:
-            rule_tier = max(rule_tier, _BAND_TIER[band])
-    if not evidence_complete:
-        rule_tier = max(rule_tier, 2)
-
-    floor_applied = parent_tier is not None and not evidence_complete and parent_tier > rule_tier
+    decided = tiering(thresholds, capability, parent_tier)
     return TierOutcome(
-        tier=parent_tier if floor_applied else rule_tier,
-        evidence_complete=evidence_complete,
-        derivative_floor_applied=floor_applied,
-        rule_tier=rule_tier,
+        tier=decided.tier,
+        evidence_complete=decided.evidence_complete,
+        derivative_floor_applied=decided.derivative_floor_applied,
+        rule_tier=decided.rule_tier,
         threshold_set=threshold_set,
         parent_tier=parent_tier,
         thresholds=thresholds,
