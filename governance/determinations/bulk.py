@@ -10,6 +10,7 @@ transaction. Each chunk commits on its own and the writes are idempotent, so a r
 midway is finished by running it again; a second complete run writes nothing.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, appended_last, record_many
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
-from governance.bulk_insert import bulk_insert
+from governance.bulk_insert import insert_rows_returning_ids
 from governance.bulk_read import plain_rows
 from governance.determinations.models import Determination
 from governance.determinations.services import automatic_rationale
@@ -247,6 +248,39 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
     return report
 
 
+@dataclass(slots=True)
+class _Created:
+    """A determination a chunk writes: a plain row, as thousands are written at once."""
+
+    row: dict[str, Any]  # the model, as assess_chunk read it
+    change: Change
+    tier: int
+    status: str
+    evidence_complete: bool
+    rationale: str
+    basis: dict[str, Any]
+    pk: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return Determination.Kind.INITIAL if self.change is Change.INITIAL else Determination.Kind.REVALIDATION
+
+
+_CREATED_FIELDS = (
+    "model_id",
+    "tier",
+    "kind",
+    "status",
+    "threshold_set_id",
+    "basis",
+    "evidence_complete",
+    "rationale",
+    "effective_from",
+    "previous_tier",
+    "previous_id",
+)
+
+
 def _apply_chunk(
     rows: list[dict[str, Any]],
     outcomes: dict[int, TierOutcome],
@@ -257,11 +291,9 @@ def _apply_chunk(
 ) -> None:
     now = timezone.now()
     today = timezone.localdate(now)
-    supersede_ids: list[int] = []
     pending_to_drop: list[int] = []
-    creations: list[tuple[dict[str, Any], Determination, Change]] = []
+    creations: list[_Created] = []
     completeness: list[dict[str, Any]] = []  # rows whose tier stands but whose evidence completeness changes
-    plans = {}
     for row in rows:
         outcome = outcomes[row["id"]]
         plan = plan_change(current=row["current_tier"], pending=row["pending_tier"], assessed=outcome.tier)
@@ -270,28 +302,19 @@ def _apply_chunk(
         if plan.change is Change.NONE:
             if row["current_tier"] is not None and row["evidence_complete"] != outcome.evidence_complete:
                 completeness.append(row)
-        else:
-            plans[row["id"]] = plan
-    for row in rows:
-        if row["id"] not in plans:
             continue
-        plan, outcome = plans[row["id"]], outcomes[row["id"]]
         in_force = plan.change is not Change.RELAX
-        determination = Determination(
-            model_id=row["id"],
-            tier=outcome.tier,
-            kind=Determination.Kind.INITIAL if plan.change is Change.INITIAL else Determination.Kind.REVALIDATION,
-            status=Determination.Status.IN_FORCE if in_force else Determination.Status.PENDING_CONFIRMATION,
-            threshold_set=threshold_set,
-            basis=outcome.basis,
-            evidence_complete=outcome.evidence_complete,
-            rationale=automatic_rationale(plan.change, row["current_tier"], outcome.tier),
-            effective_from=now if in_force else None,
-            previous_tier=row["current_tier"],
+        creations.append(
+            _Created(
+                row=row,
+                change=plan.change,
+                tier=outcome.tier,
+                status=Determination.Status.IN_FORCE if in_force else Determination.Status.PENDING_CONFIRMATION,
+                evidence_complete=outcome.evidence_complete,
+                rationale=automatic_rationale(plan.change, row["current_tier"], outcome.tier),
+                basis=outcome.basis,
+            )
         )
-        creations.append((row, determination, plan.change))
-        if in_force and row["current_tier"] is not None:
-            supersede_ids.append(row["id"])
     if dry_run:
         _count(creations, report)
         return
@@ -310,6 +333,9 @@ def _apply_chunk(
             )
             for pk in pending_to_drop
         ]
+    supersede_ids = [
+        c.row["id"] for c in creations if c.change is not Change.RELAX and c.row["current_tier"] is not None
+    ]
     previous = dict(
         Determination.objects.filter(model_id__any=supersede_ids, status=Determination.Status.IN_FORCE).values_list(
             "model_id", "pk"
@@ -328,38 +354,55 @@ def _apply_chunk(
             )
             for pk in previous.values()
         ]
-    for row, determination, _ in creations:
-        determination.previous_id = previous.get(row["id"])
-    bulk_insert([d for _, d, _ in creations])
-
+    ids = insert_rows_returning_ids(
+        Determination,
+        _CREATED_FIELDS,
+        [
+            (
+                c.row["id"],
+                c.tier,
+                c.kind,
+                c.status,
+                threshold_set.pk,
+                json.dumps(c.basis),
+                c.evidence_complete,
+                c.rationale,
+                None if c.change is Change.RELAX else now,
+                c.row["current_tier"],
+                previous.get(c.row["id"]),
+            )
+            for c in creations
+        ],
+    )
     in_force_models: dict[tuple[int, bool], list[int]] = defaultdict(list)  # (tier, complete) → models
-    for row, determination, change in creations:
+    for created, pk in zip(creations, ids, strict=True):
+        created.pk = pk
         events.append(
             PendingEvent(
                 "determination.created",
                 "determinations.determination",
-                str(determination.pk),
+                str(pk),
                 {
-                    "tier": [None, determination.tier],
-                    "kind": [None, determination.kind],
-                    "status": [None, determination.status],
+                    "tier": [None, created.tier],
+                    "kind": [None, created.kind],
+                    "status": [None, created.status],
                     "threshold_set": [None, threshold_set.version],
                 },
-                row["developer_id"],
+                created.row["developer_id"],
             )
         )
-        if change is not Change.RELAX:
-            in_force_models[determination.tier, determination.evidence_complete].append(row["id"])
-    for (tier, complete), ids in in_force_models.items():  # at most eight statements
-        AIModel.objects.filter(pk__any=ids).update(
+        if created.change is not Change.RELAX:
+            in_force_models[created.tier, created.evidence_complete].append(created.row["id"])
+    for (tier, complete), model_ids in in_force_models.items():  # at most eight statements
+        AIModel.objects.filter(pk__any=model_ids).update(
             current_tier=tier,
             evidence_complete=complete,
             tier_effective_from=now,
             next_review_due=add_months(today, settings.REVIEW_CADENCE_MONTHS[tier]),
         )
     for complete in (True, False):
-        if ids := [row["id"] for row in completeness if row["evidence_complete"] != complete]:
-            AIModel.objects.filter(pk__any=ids).update(evidence_complete=complete)
+        if model_ids := [row["id"] for row in completeness if row["evidence_complete"] != complete]:
+            AIModel.objects.filter(pk__any=model_ids).update(evidence_complete=complete)
     events += [
         PendingEvent(
             "model.evidence_completeness",
@@ -376,48 +419,49 @@ def _apply_chunk(
     _count(creations, report)
 
 
-def _count(creations: list, report: RunReport) -> None:
-    for row, _, change in creations:
-        report.changed_ids.append(row["id"])
-        if change is Change.INITIAL:
+def _count(creations: list[_Created], report: RunReport) -> None:
+    for created in creations:
+        report.changed_ids.append(created.row["id"])
+        if created.change is Change.INITIAL:
             report.initial += 1
-        elif change is Change.ESCALATE:
+        elif created.change is Change.ESCALATE:
             report.escalations += 1
         else:
             report.relaxations += 1
 
 
-def _notify(creations: list) -> None:
+def _notify(creations: list[_Created]) -> None:
     """One inbox entry per developer member per changed model, written in bulk."""
     from governance.notifications.services import member_ids_by_organization, send_in_bulk
 
     if not creations:
         return
-    members = member_ids_by_organization(row["developer_id"] for row, _, _ in creations)
+    members = member_ids_by_organization(created.row["developer_id"] for created in creations)
     rows = []
-    for row, determination, change in creations:
+    for created in creations:
+        row, relaxed = created.row, created.change is Change.RELAX
         label = f"{row['name']} {row['version']}"
         subject = (
-            f"{label}: relaxation to Tier {determination.tier} awaits confirmation"
-            if change is Change.RELAX
-            else f"{label} is now Tier {determination.tier}"
+            f"{label}: relaxation to Tier {created.tier} awaits confirmation"
+            if relaxed
+            else f"{label} is now Tier {created.tier}"
         )
         for user_id in members[row["developer_id"]]:
             rows.append(
                 Notification(
                     recipient_id=user_id,
-                    event="determination_pending" if change is Change.RELAX else "determination_in_force",
+                    event="determination_pending" if relaxed else "determination_in_force",
                     subject=subject,
-                    body=determination.rationale,
+                    body=created.rationale,
                     link=f"/models/{row['id']}/",
                     object_type="determinations.determination",
-                    object_id=str(determination.pk),
+                    object_id=str(created.pk),
                 )
             )
     send_in_bulk(rows)
 
 
-def _follow_up(creations: list) -> None:
+def _follow_up(creations: list[_Created]) -> None:
     """For the changed models, in bulk: obligations for the new tier where it rose, a
     ``baseline_shift`` re-review each, and re-reviews of the descendants of those that rose.
     The re-reviews come last: numbering them locks the case counter until the chunk commits."""
@@ -425,24 +469,21 @@ def _follow_up(creations: list) -> None:
     from governance.compliance.services import sync_obligations_many
     from governance.determinations.cascade import PARENT_TIER_CHANGE, descendant_rereviews
 
-    changed = [(row, d, c) for row, d, c in creations if c is not Change.INITIAL]
+    changed = [created for created in creations if created.change is not Change.INITIAL]
     if not changed:
         return
     models = {  # what the follow-ups read of each model: its name, developer and new tier
         model.pk: model
-        for model in AIModel.objects.filter(pk__any=[row["id"] for row, _, _ in changed]).only(
+        for model in AIModel.objects.filter(pk__any=[created.row["id"] for created in changed]).only(
             "name", "version", "developer_id", "current_tier"
         )
     }
-    escalated = [(models[row["id"]], d.tier) for row, d, c in changed if c is Change.ESCALATE]
+    escalated = [(models[c.row["id"]], c.tier) for c in changed if c.change is Change.ESCALATE]
     sync_obligations_many(escalated)
     open_rereviews(
         [
-            (
-                models[row["id"]],
-                f"The threshold set in force changed; the tier rule now gives Tier {determination.tier}.",
-            )
-            for row, determination, _ in changed
+            (models[c.row["id"]], f"The threshold set in force changed; the tier rule now gives Tier {c.tier}.")
+            for c in changed
         ],
         trigger="baseline_shift",
     )
