@@ -119,6 +119,18 @@ def agreement(threshold_set: ThresholdSet) -> tuple[int, int]:
     return mismatches, total
 
 
+def follow_ups() -> dict[str, Any]:
+    """What the product wrote besides the tiers, to check against its report: re-reviews
+    opened for the baseline shift, and whether the audit chain still verifies."""
+    from governance.audit.services import verify_chain
+    from governance.cases.models import ReReview
+
+    return {
+        "baseline_rereviews": ReReview.objects.filter(trigger=ReReview.Trigger.BASELINE_SHIFT).count(),
+        "chain_ok": verify_chain().ok,
+    }
+
+
 def naive_loop(threshold_set: ThresholdSet, thresholds: list, *, sample: int, seed: int = 19) -> dict[str, Any]:
     """Per model: ORM reads, the pure rule, ORM writes. Rolled back."""
     ids = list(AIModel.objects.values_list("id", flat=True))

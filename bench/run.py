@@ -443,7 +443,7 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     from django.core.management import call_command
 
     from bench.http_load import child_env
-    from bench.revalidation import agreement, lower_bound, naive_loop
+    from bench.revalidation import agreement, follow_ups, lower_bound, naive_loop
     from governance.baselines.selectors import thresholds_of
     from governance.registry.models import AIModel
 
@@ -490,6 +490,12 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     say(f"    second run: {again['seconds']:.2f} s, wrote {again['written']}")
     mismatches, assessed = agreement(shifted)
     say(f"    SQL rule and product agree on {assessed - mismatches} of {assessed} models")
+    written = follow_ups()
+    changed = revalidation["escalations"] + revalidation["relaxations"]
+    say(
+        f"    {written['baseline_rereviews']} baseline-shift re-reviews for {changed} changed models; "
+        f"audit chain {'verifies' if written['chain_ok'] else 'BROKEN'}"
+    )
 
     impact = step_impact(board)
     say(f"(e) impact preview: {impact['seconds']:.2f} s ({impact['changes']} models would move)")
@@ -550,6 +556,8 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         "requests": requests,
         "http_errors": sum(r.requests - r.ok for r in (api, dossier, baseline)),
         "sql_rule_mismatches": mismatches,
+        "baseline_rereviews": written["baseline_rereviews"],
+        "audit_chain_ok": written["chain_ok"],
         "machine": info,
         "loadavg_start": [round(x, 2) for x in load_at_start],
         "loadavg_before_http": [round(x, 2) for x in load_before_http],
@@ -588,6 +596,13 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
             again["written"] == 0,
         ),
         ("SQL rule vs product disagreements", str(mismatches), "0", mismatches == 0),
+        (
+            "Baseline-shift re-reviews / changed models",
+            f"{written['baseline_rereviews']} / {changed}",
+            "equal",
+            written["baseline_rereviews"] == changed,
+        ),
+        ("Audit chain after the run", "verifies" if written["chain_ok"] else "broken", "verifies", written["chain_ok"]),
         ("Impact preview", f"{impact['seconds']:.2f} s", "< 3 s", impact["seconds"] < TARGETS["impact_s"]),
         (
             "Queries: /api/v1/models/?tier=3 (size 10 / 100)",
