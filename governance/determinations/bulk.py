@@ -31,6 +31,7 @@ from governance.bulk_read import plain_rows
 from governance.determinations.models import Determination
 from governance.determinations.services import automatic_rationale
 from governance.evidence.selectors import evidence, observations_by_model
+from governance.gc_pause import cyclic_gc_paused
 from governance.notifications.models import Notification
 from governance.registry.models import AIModel
 from governance.tiering.calendar import add_months
@@ -207,7 +208,7 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
     if threshold_set is None:
         return report
     thresholds = thresholds_of(threshold_set)
-    with _run_lock() as acquired:
+    with _run_lock() as acquired, cyclic_gc_paused():
         if not acquired:
             report.skipped_locked = True  # another run is under way; it will cover every model
             return report
@@ -499,12 +500,13 @@ def impact_preview(threshold_set: ThresholdSet) -> dict[str, Any]:
     """
     matrix = {str(a): {str(b): 0 for b in range(1, 5)} for a in range(1, 5)}
     moves = []
-    for swept in sweep(thresholds_of(threshold_set), lambda swept: swept.outcome.tier):
-        current, tier = swept.current_tier, swept.outcome.tier
-        if current is not None:
-            matrix[str(current)][str(tier)] += 1
-        if current != tier:
-            moves.append((swept.model_id, current, tier))
+    with cyclic_gc_paused():
+        for swept in sweep(thresholds_of(threshold_set), lambda swept: swept.outcome.tier):
+            current, tier = swept.current_tier, swept.outcome.tier
+            if current is not None:
+                matrix[str(current)][str(tier)] += 1
+            if current != tier:
+                moves.append((swept.model_id, current, tier))
     names = {
         pk: f"{name} {version}"
         for pk, name, version in AIModel.objects.filter(pk__any=[pk for pk, _, _ in moves]).values_list(
