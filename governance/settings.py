@@ -312,6 +312,8 @@ APPEAL_WINDOW_DAYS = 30
 CONTEST_DECISION_DAYS = 60
 APPEAL_DECISION_DAYS = 90
 REVALIDATION_CHUNK_SIZE = int(os.environ.get("REVALIDATION_CHUNK_SIZE", "2000"))
+# Revalidation writes this many lanes side by side (threads; PostgreSQL only).
+REVALIDATION_LANES = int(os.environ.get("REVALIDATION_LANES", "2"))
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,9 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
     for pk in notification_ids:
         with transaction.atomic():
             note = (
-                Notification.objects.select_for_update(skip_locked=True)
+                # Lock the notification only: locking its recipient too would make every
+                # insert that names that user (an audit event, another notification) wait.
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .filter(pk=pk, email_sent_at__isnull=True)
                 .first()
