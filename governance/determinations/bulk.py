@@ -10,11 +10,9 @@ transaction. Each chunk commits on its own and the writes are idempotent, so a r
 midway is finished by running it again; a second complete run writes nothing.
 """
 
-import contextvars
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +28,7 @@ from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
 from governance.bulk_insert import insert_rows_returning_ids
 from governance.bulk_read import plain_rows
+from governance.determinations.lanes import Lanes
 from governance.determinations.models import Determination
 from governance.determinations.services import automatic_rationale
 from governance.evidence.selectors import evidence, observations_by_model
@@ -53,13 +52,13 @@ class RunReport:
     changed_ids: list[int] = field(default_factory=list)
     skipped_locked: bool = False  # another run held the lock: this one did nothing
 
-    def add(self, lane: "RunReport") -> None:
-        """Count in what one lane of this run wrote."""
-        self.escalations += lane.escalations
-        self.relaxations += lane.relaxations
-        self.initial += lane.initial
-        self.chunks += lane.chunks
-        self.changed_ids += lane.changed_ids
+    def add(self, chunk: "RunReport") -> None:
+        """Count in what one chunk of this run wrote."""
+        self.escalations += chunk.escalations
+        self.relaxations += chunk.relaxations
+        self.initial += chunk.initial
+        self.chunks += chunk.chunks
+        self.changed_ids += chunk.changed_ids
 
     @property
     def written(self) -> int:
@@ -211,7 +210,8 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
 
     A read-only :func:`sweep` finds the models with something to write; those are then
     re-read, decided again and written chunk by chunk, parents before derivatives, each
-    chunk in its own transaction, in lanes side by side on PostgreSQL (see :func:`_lanes`).
+    chunk in its own transaction; on PostgreSQL in lanes side by side, while the sweep goes
+    on (see :class:`~governance.determinations.lanes.Lanes`).
     """
     chunk_size = chunk_size or settings.REVALIDATION_CHUNK_SIZE
     report = RunReport()
@@ -239,88 +239,31 @@ def revalidate_all(*, chunk_size: int | None = None, dry_run: bool = False) -> R
             in_force[swept.model_id] = swept.current_tier if keeps else swept.outcome.tier
             return in_force[swept.model_id]
 
-        to_write: list[int] = []
-        root_of: dict[int, int] = {}  # each model's lineage root (parents are swept first)
-        for swept in sweep(thresholds, floor_of):
-            report.models += 1
-            root_of[swept.model_id] = swept.model_id if swept.parent_id is None else root_of[swept.parent_id]
-            plan = plans.pop(swept.model_id)
-            completeness = swept.current_tier is not None and swept.evidence_complete != swept.outcome.evidence_complete
-            if plan.change is not Change.NONE or plan.supersede_pending or completeness:
-                to_write.append(swept.model_id)
-
-        def write(model_ids: list[int]) -> RunReport:
-            written = RunReport()
-            for start in range(0, len(model_ids), chunk_size):
-                # Events are appended as the chunk's last write: the chain's lock, which every
-                # other writer waits for, is then held only until the chunk commits.
-                with transaction.atomic(), appended_last():
-                    rows, outcomes = assess_chunk(
-                        model_ids[start : start + chunk_size], thresholds, threshold_set.version, parent_tiers=in_force
-                    )
-                    _apply_chunk(rows, outcomes, threshold_set, written, dry_run=dry_run)
-                    if dry_run:
-                        transaction.set_rollback(True)
-                written.chunks += 1
+        def write(chunk: list[int]) -> RunReport:
+            written = RunReport(chunks=1)
+            # Events are appended as the chunk's last write: the chain's lock, which every
+            # other writer waits for, is then held only until the chunk commits.
+            with transaction.atomic(), appended_last():
+                rows, outcomes = assess_chunk(chunk, thresholds, threshold_set.version, parent_tiers=in_force)
+                _apply_chunk(rows, outcomes, threshold_set, written, dry_run=dry_run)
+                if dry_run:
+                    transaction.set_rollback(True)
             return written
 
-        for written in _side_by_side(write, _lanes(to_write, root_of, chunk_size)):
-            report.add(written)
+        root_of: dict[int, int] = {}  # each model's lineage root (parents are swept first)
+        with Lanes(write, chunk_size=chunk_size, count=settings.REVALIDATION_LANES) as lanes:
+            for swept in sweep(thresholds, floor_of):
+                report.models += 1
+                root = root_of[swept.model_id] = root_of[swept.parent_id] if swept.parent_id else swept.model_id
+                plan = plans.pop(swept.model_id)
+                completeness = (
+                    swept.current_tier is not None and swept.evidence_complete != swept.outcome.evidence_complete
+                )
+                if plan.change is not Change.NONE or plan.supersede_pending or completeness:
+                    lanes.add(swept.model_id, root)
+            for written in lanes.finish():
+                report.add(written)
     return report
-
-
-def _lanes(model_ids: list[int], root_of: dict[int, int], chunk_size: int) -> list[list[int]]:
-    """``model_ids`` split into ``settings.REVALIDATION_LANES`` lanes to write side by side,
-    each in the order given (parents before derivatives).
-
-    A lane takes whole lineage trees, so no two lanes write about the same model (a rise
-    re-reviews the model's descendants), balanced by how many models each has to write.
-    Lanes need PostgreSQL, a connection each and no enclosing transaction (they could not
-    see into it), and more than one chunk of work; otherwise there is one lane.
-    """
-    count = settings.REVALIDATION_LANES
-    if count < 2 or len(model_ids) <= chunk_size or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return [model_ids]
-    return split_by_tree(model_ids, root_of, count)
-
-
-def split_by_tree(model_ids: list[int], root_of: dict[int, int], count: int) -> list[list[int]]:
-    """``model_ids`` in at most ``count`` lanes of whole lineage trees (``root_of`` names each
-    model's root), each lane in the order given, the biggest trees placed first, each on
-    the lane with the fewest models so far."""
-    per_tree: dict[int, int] = defaultdict(int)
-    for pk in model_ids:
-        per_tree[root_of[pk]] += 1
-    load = [0] * count
-    lane_of: dict[int, int] = {}
-    for root, size in sorted(per_tree.items(), key=lambda item: (-item[1], item[0])):
-        lane_of[root] = lightest = load.index(min(load))
-        load[lightest] += size
-    lanes: list[list[int]] = [[] for _ in range(count)]
-    for pk in model_ids:
-        lanes[lane_of[root_of[pk]]].append(pk)
-    return [lane for lane in lanes if lane]
-
-
-def _side_by_side(work: Callable[[list[int]], RunReport], lanes: list[list[int]]) -> list[RunReport]:
-    """``work`` on each lane, each lane in a thread of its own with its own database
-    connection when there are several. The writes spend about half their time waiting on
-    PostgreSQL; two lanes keep both cores busy, one preparing rows while the other's are
-    stored. Chunks commit one by one as before, and their locks are taken in the same
-    order in every lane (the case counter, then the audit chain at the very end), so lanes
-    wait for each other only briefly and never in a cycle."""
-    if len(lanes) == 1:
-        return [work(lanes[0])]
-
-    def run(lane: list[int]) -> RunReport:
-        try:
-            return work(lane)
-        finally:
-            connection.close()  # this thread's own connection
-
-    with ThreadPoolExecutor(max_workers=len(lanes), thread_name_prefix="revalidation-lane") as pool:
-        futures = [pool.submit(contextvars.copy_context().run, run, lane) for lane in lanes]
-        return [future.result() for future in futures]
 
 
 @dataclass(slots=True)
