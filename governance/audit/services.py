@@ -69,10 +69,7 @@ def created_from(values: Mapping[str, Any]) -> dict[str, list[Any]]:
 _json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
-def _canonical(
-    *,
-    seq: int,
-    timestamp: str,
+def _head(
     actor_id: int | None,
     actor_label: str,
     action: str,
@@ -82,15 +79,21 @@ def _canonical(
     changes: str,
     request_id: str,
 ) -> str:
-    """The canonical JSON of an event: its fields as one object, keys sorted, no spaces
-    (``changes`` already in that form). Assembled from its parts, which is several times
-    faster than dumping the object and gives the same text."""
+    """The canonical JSON of an event (its fields as one object, keys sorted, no spaces) up
+    to its ``seq``: all that is known before the event has its place in the chain.
+
+    Assembled from its parts, which is several times faster than dumping the object and
+    gives the same text (``changes`` comes already in that form)."""
     return (
         f'{{"action":{_json(action)},"actor_id":{_id(actor_id)},"actor_label":{_json(actor_label)},'
         f'"changes":{changes},"object_id":{_json(object_id)},"object_type":{_json(object_type)},'
-        f'"organization_id":{_id(organization_id)},"request_id":{_json(request_id)},'
-        f'"seq":{seq},"timestamp":{_json(timestamp)}}}'
+        f'"organization_id":{_id(organization_id)},"request_id":{_json(request_id)},"seq":'
     )
+
+
+def _tail(timestamp: str) -> str:
+    """The rest of the canonical JSON after the ``seq``."""
+    return f',"timestamp":{_json(timestamp)}}}'
 
 
 def _id(value: int | None) -> str:
@@ -99,9 +102,7 @@ def _id(value: int | None) -> str:
 
 
 def canonical(event: AuditEvent) -> str:
-    return _canonical(
-        seq=event.seq,
-        timestamp=event.timestamp.isoformat(),
+    head = _head(
         actor_id=event.actor_id,
         actor_label=event.actor_label,
         action=event.action,
@@ -111,6 +112,7 @@ def canonical(event: AuditEvent) -> str:
         changes=_json(event.changes),
         request_id=event.request_id,
     )
+    return f"{head}{event.seq}{_tail(event.timestamp.isoformat())}"
 
 
 def _hash(prev_hash: str, canonical_json: str) -> str:
@@ -130,9 +132,7 @@ def _lock_chain_head() -> tuple[int, str]:
     return head or (0, GENESIS)
 
 
-_COLUMNS = (
-    "seq",
-    "timestamp",
+_HEAD_FIELDS = (
     "actor_id",
     "actor_label",
     "action",
@@ -141,9 +141,8 @@ _COLUMNS = (
     "organization_id",
     "changes",
     "request_id",
-    "prev_hash",
-    "hash",
 )
+_COLUMNS = ("seq", "timestamp", *_HEAD_FIELDS, "prev_hash", "hash")
 
 
 _held: ContextVar[list[tuple[list[PendingEvent], Any]] | None] = ContextVar("held_audit_events", default=None)
@@ -186,55 +185,39 @@ def _append(batches: list[tuple[list[PendingEvent], Any]]) -> None:
     Revalidation after a baseline shift appends tens of thousands at once, so each event
     goes from its parts to its stored row without an ``AuditEvent`` instance.
     """
-    batches = [(events, actor) for events, actor in batches if events]
-    if not batches:
+    request = request_id.get()
+    # Everything but the place in the chain is worked out before taking the chain's lock.
+    prepared = []
+    for events, actor in batches:
+        user = actor if actor is not None and getattr(actor, "pk", None) else None
+        actor_id = user.pk if user else None
+        actor_label = user.get_username() if user else "system"
+        changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
+        for pending, changed in zip(events, changes, strict=True):
+            row = (
+                actor_id,
+                actor_label,
+                pending.action,
+                pending.object_type,
+                str(pending.object_id),
+                pending.organization_id,
+                _json(changed),
+                request,
+            )
+            prepared.append((row, _head(*row)))  # the fields in _HEAD_FIELDS order
+    if not prepared:
         return
     seq, prev = _lock_chain_head()
     now = timezone.now()
-    stamp = now.isoformat()
-    request = request_id.get()
+    tail = _tail(now.isoformat())
 
     def rows() -> Iterator[tuple[Any, ...]]:
         nonlocal seq, prev
-        for events, actor in batches:
-            user = actor if actor is not None and getattr(actor, "pk", None) else None
-            actor_id = user.pk if user else None
-            actor_label = user.get_username() if user else "system"
-            changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
-            for pending, changed in zip(events, changes, strict=True):
-                seq += 1
-                object_id = str(pending.object_id)
-                changed_json = _json(changed)
-                digest = _hash(
-                    prev,
-                    _canonical(
-                        seq=seq,
-                        timestamp=stamp,
-                        actor_id=actor_id,
-                        actor_label=actor_label,
-                        action=pending.action,
-                        object_type=pending.object_type,
-                        object_id=object_id,
-                        organization_id=pending.organization_id,
-                        changes=changed_json,
-                        request_id=request,
-                    ),
-                )
-                yield (
-                    seq,
-                    now,
-                    actor_id,
-                    actor_label,
-                    pending.action,
-                    pending.object_type,
-                    object_id,
-                    pending.organization_id,
-                    changed_json,
-                    request,
-                    prev,
-                    digest,
-                )
-                prev = digest
+        for row, head in prepared:
+            seq += 1
+            digest = _hash(prev, f"{head}{seq}{tail}")
+            yield (seq, now, *row, prev, digest)
+            prev = digest
 
     insert_rows(AuditEvent, _COLUMNS, rows())
 

@@ -498,6 +498,7 @@ def _follow_up(creations: list[_Created]) -> None:
     }
     escalated = [(models[c.row["id"]], c.tier) for c in changed if c.change is Change.ESCALATE]
     sync_obligations_many(escalated)
+    descendants = descendant_rereviews(model for model, _ in escalated)
     open_rereviews(
         [
             (models[c.row["id"]], f"The threshold set in force changed; the tier rule now gives Tier {c.tier}.")
@@ -505,7 +506,7 @@ def _follow_up(creations: list[_Created]) -> None:
         ],
         trigger="baseline_shift",
     )
-    open_rereviews(descendant_rereviews(model for model, _ in escalated), trigger=PARENT_TIER_CHANGE)
+    open_rereviews(descendants, trigger=PARENT_TIER_CHANGE)
 
 
 def impact_preview(threshold_set: ThresholdSet) -> dict[str, Any]:
