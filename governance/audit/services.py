@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -25,8 +25,9 @@ GENESIS = "0" * 64
 _CHAIN_LOCK_KEY = 0x41505452
 
 
-@dataclass(frozen=True)
-class PendingEvent:
+class PendingEvent(NamedTuple):
+    """An audit event waiting to be appended (a named tuple: bulk writers make thousands)."""
+
     action: str
     object_type: str
     object_id: str

@@ -18,15 +18,19 @@ class Plan:
     supersede_pending: bool
 
 
+_PLANS = {(change, supersede): Plan(change, supersede) for change in Change for supersede in (False, True)}
+
+
 def plan_change(*, current: int | None, pending: int | None, assessed: int) -> Plan:
     """``current``: the tier in force (None if none); ``pending``: the tier of a relaxation
-    awaiting confirmation (None if none); ``assessed``: what the tier rule says now."""
+    awaiting confirmation (None if none); ``assessed``: what the tier rule says now.
+    (Plans are shared values: a sweep asks for one per model.)"""
     if current is None:
-        return Plan(Change.INITIAL, supersede_pending=pending is not None)
+        return _PLANS[Change.INITIAL, pending is not None]
     if assessed == current:
-        return Plan(Change.NONE, supersede_pending=pending is not None)
+        return _PLANS[Change.NONE, pending is not None]
     if assessed > current:
-        return Plan(Change.ESCALATE, supersede_pending=pending is not None)
+        return _PLANS[Change.ESCALATE, pending is not None]
     if pending == assessed:
-        return Plan(Change.NONE, supersede_pending=False)
-    return Plan(Change.RELAX, supersede_pending=pending is not None)
+        return _PLANS[Change.NONE, False]
+    return _PLANS[Change.RELAX, pending is not None]

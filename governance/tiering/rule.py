@@ -18,7 +18,6 @@ BAND_BELOW_LOW = "below_low"
 BAND_LOW = "low"
 BAND_HIGH = "high"
 BAND_CRITICAL = "critical"
-_BAND_TIER = {BAND_BELOW_LOW: 1, BAND_LOW: 2, BAND_HIGH: 3, BAND_CRITICAL: 4}
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,9 @@ class DomainThreshold:
     critical: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class Observation:
-    """One piece of evidence: an accepted, standardized, accredited result, normalized."""
+class Observation(NamedTuple):
+    """One piece of evidence: an accepted, standardized, accredited result, normalized.
+    (A named tuple: a revalidation reads tens of thousands at once.)"""
 
     domain: str
     score: Decimal
@@ -79,16 +78,24 @@ class TierOutcome:
         }
 
 
-def band_for(threshold: DomainThreshold, capability: Decimal | None) -> str:
+def _level(threshold: DomainThreshold, capability: Decimal | None) -> int:
+    """The band of ``capability`` as the tier it calls for (0: no evidence in the domain)."""
     if capability is None:
-        return BAND_MISSING
+        return 0
     if threshold.catastrophic and threshold.critical is not None and capability > threshold.critical:
-        return BAND_CRITICAL
+        return 4
     if capability >= threshold.high:
-        return BAND_HIGH
+        return 3
     if capability >= threshold.low:
-        return BAND_LOW
-    return BAND_BELOW_LOW
+        return 2
+    return 1
+
+
+_BANDS = (BAND_MISSING, BAND_BELOW_LOW, BAND_LOW, BAND_HIGH, BAND_CRITICAL)
+
+
+def band_for(threshold: DomainThreshold, capability: Decimal | None) -> str:
+    return _BANDS[_level(threshold, capability)]
 
 
 def determine_tier(
@@ -145,11 +152,11 @@ def tiering(
     evidence_complete = True
     rule_tier = 1
     for threshold in thresholds:
-        band = band_for(threshold, capability.get(threshold.domain))
-        if band == BAND_MISSING:
+        level = _level(threshold, capability.get(threshold.domain))
+        if level == 0:
             evidence_complete = False
-        elif _BAND_TIER[band] > rule_tier:
-            rule_tier = _BAND_TIER[band]
+        elif level > rule_tier:
+            rule_tier = level
     if not evidence_complete and rule_tier < 2:
         rule_tier = 2
     floor_applied = parent_tier is not None and not evidence_complete and parent_tier > rule_tier
