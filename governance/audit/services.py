@@ -146,7 +146,10 @@ _HEAD_FIELDS = (
 _COLUMNS = ("seq", "timestamp", *_HEAD_FIELDS, "prev_hash", "hash")
 
 
-_held: ContextVar[list[tuple[list[PendingEvent], Any]] | None] = ContextVar("held_audit_events", default=None)
+# An event ready for the chain: its stored fields but the place in the chain, and its
+# canonical JSON up to the seq.
+_Prepared = tuple[tuple[Any, ...], str]
+_held: ContextVar[list[_Prepared] | None] = ContextVar("held_audit_events", default=None)
 
 
 @contextmanager
@@ -156,9 +159,9 @@ def appended_last() -> Iterator[None]:
 
     Appending takes the chain's lock, which every writer then holds until its transaction
     ends; a bulk writer that appends last holds it only for the append, so writers working
-    side by side wait for each other only there.
+    side by side wait for each other only there. Each event is prepared as it is recorded.
     """
-    held: list[tuple[list[PendingEvent], Any]] = []
+    held: list[_Prepared] = []
     token = _held.set(held)
     try:
         yield
@@ -172,40 +175,43 @@ def record_many(events: Iterable[PendingEvent], *, actor: Any = None) -> None:
     :func:`appended_last`, when that block ends)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events must be written inside the transaction of the change.")
-    batch = (list(events), actor)
+    prepared = _prepare(list(events), actor)
     held = _held.get()
     if held is not None:
-        held.append(batch)
+        held.extend(prepared)
     else:
-        _append([batch])
+        _append(prepared)
 
 
-def _append(batches: list[tuple[list[PendingEvent], Any]]) -> None:
-    """Append each batch of events, recorded by its actor, under one lock of the chain.
-
-    Revalidation after a baseline shift appends tens of thousands at once, so each event
-    goes from its parts to its stored row without an ``AuditEvent`` instance.
-    """
+def _prepare(events: list[PendingEvent], actor: Any) -> list[_Prepared]:
+    """Everything about ``events`` but their place in the chain, worked out before taking
+    the chain's lock. Revalidation after a baseline shift appends tens of thousands at
+    once, so each event goes from its parts to its stored row without an ``AuditEvent``."""
+    if not events:
+        return []
     request = request_id.get()
-    # Everything but the place in the chain is worked out before taking the chain's lock.
+    user = actor if actor is not None and getattr(actor, "pk", None) else None
+    actor_id = user.pk if user else None
+    actor_label = user.get_username() if user else "system"
+    changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
     prepared = []
-    for events, actor in batches:
-        user = actor if actor is not None and getattr(actor, "pk", None) else None
-        actor_id = user.pk if user else None
-        actor_label = user.get_username() if user else "system"
-        changes = jsonable([pending.changes for pending in events])  # one round trip for the batch
-        for pending, changed in zip(events, changes, strict=True):
-            row = (
-                actor_id,
-                actor_label,
-                pending.action,
-                pending.object_type,
-                str(pending.object_id),
-                pending.organization_id,
-                _json(changed),
-                request,
-            )
-            prepared.append((row, _head(*row)))  # the fields in _HEAD_FIELDS order
+    for pending, changed in zip(events, changes, strict=True):
+        row = (
+            actor_id,
+            actor_label,
+            pending.action,
+            pending.object_type,
+            str(pending.object_id),
+            pending.organization_id,
+            _json(changed),
+            request,
+        )
+        prepared.append((row, _head(*row)))  # the fields in _HEAD_FIELDS order
+    return prepared
+
+
+def _append(prepared: list[_Prepared]) -> None:
+    """Append ``prepared`` events in order under one lock of the chain."""
     if not prepared:
         return
     seq, prev = _lock_chain_head()
