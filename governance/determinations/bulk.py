@@ -6,8 +6,9 @@ domain, and puts each through the same pure tier rule as everywhere else (roots 
 then derivatives generation by generation, so a parent's new tier is known before its
 derivatives' floor is applied). The preview stops there. A revalidation then re-reads the
 models that have something to write, in chunks, and writes each chunk in bulk in one
-transaction. Each chunk commits on its own and the writes are idempotent, so a run killed
-midway is finished by running it again; a second complete run writes nothing.
+transaction (on PostgreSQL in two lanes at once: ``lanes.py``). Each chunk commits on its
+own and the writes are idempotent, so a run killed midway is finished by running it again;
+a second complete run writes nothing.
 """
 
 import json
