@@ -36,6 +36,7 @@ from governance.evidence.selectors import evidence, observations_by_model
 from governance.gc_pause import cyclic_gc_paused
 from governance.notifications.models import Notification
 from governance.registry.models import AIModel
+from governance.registry.selectors import models_by_id_for_follow_ups
 from governance.tiering.calendar import add_months
 from governance.tiering.changes import Change, Plan, plan_change
 from governance.tiering.rule import DomainThreshold, Tiering, TierOutcome, determine_tier, tiering
@@ -503,12 +504,7 @@ def _follow_up(creations: list[_Created]) -> None:
     changed = [created for created in creations if created.change is not Change.INITIAL]
     if not changed:
         return
-    models = {  # what the follow-ups read of each model: its name, developer and new tier
-        model.pk: model
-        for model in AIModel.objects.filter(pk__any=[created.row["id"] for created in changed]).only(
-            "name", "version", "developer_id", "current_tier"
-        )
-    }
+    models = models_by_id_for_follow_ups(created.row["id"] for created in changed)
     escalated = [(models[c.row["id"]], c.tier) for c in changed if c.change is Change.ESCALATE]
     sync_obligations_many(escalated)
     descendants = descendant_rereviews(model for model, _ in escalated)

@@ -8,6 +8,7 @@ from django.db import connection
 
 from governance.jobs import enqueue
 from governance.registry.models import AIModel
+from governance.registry.selectors import models_by_id_for_follow_ups
 
 
 def _walk(sql: str, model_id: int) -> list[int]:
@@ -24,15 +25,13 @@ def descendants_of(model_ids: list[int]) -> dict[int, list[int]]:
     if not model_ids:
         return found
     table = connection.ops.quote_name(AIModel._meta.db_table)
-    if connection.vendor == "postgresql":  # one array parameter, however many ids
-        roots, params = "= ANY(%s)", [list(model_ids)]
-    else:
-        roots, params = f"IN ({', '.join(['%s'] * len(model_ids))})", list(model_ids)
+    children = AIModel.objects.filter(parent_id__any=list(model_ids)).values_list("parent_id", "id")
+    children_sql, params = children.query.sql_with_params()  # the ids as one array on PostgreSQL
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH RECURSIVE tree(root, id, depth) AS (
-                SELECT parent_id, id, 1 FROM {table} WHERE parent_id {roots}
+                SELECT child.parent_id, child.id, 1 FROM ({children_sql}) child
                 UNION
                 SELECT tree.root, m.id, tree.depth + 1 FROM {table} m JOIN tree ON m.parent_id = tree.id
             )
@@ -73,12 +72,7 @@ def descendant_rereviews(models: Iterable[AIModel]) -> list[tuple[AIModel, str]]
     for; a descendant of several of them is listed once, for the first."""
     models = list(models)
     under = descendants_of([model.pk for model in models])
-    descendants = {
-        model.pk: model
-        for model in AIModel.objects.filter(pk__any=list({pk for pks in under.values() for pk in pks})).only(
-            "name", "version", "developer_id", "current_tier"
-        )
-    }
+    descendants = models_by_id_for_follow_ups({pk for pks in under.values() for pk in pks})
     reasons: dict[int, str] = {}
     for model in models:
         for pk in sorted(under.get(model.pk, [])):

@@ -1,6 +1,7 @@
 """What a user may see: the one visibility rule every list, detail, search and export uses
-(SPEC sections 14, 15 and 20)."""
+(SPEC sections 14, 15 and 20); and the models bulk follow-ups read."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -51,3 +52,10 @@ def visible_evaluations(user: Any) -> QuerySet[EvaluationResult]:
 def public_models() -> QuerySet[AIModel]:
     """The public register: every released model with a tier."""
     return AIModel.objects.filter(released=True, current_tier__isnull=False)
+
+
+def models_by_id_for_follow_ups(model_ids: Iterable[int]) -> dict[int, AIModel]:
+    """``model_ids`` loaded with what bulk follow-ups read of a model (its name and version,
+    developer and current tier), by id: a baseline shift loads thousands at once."""
+    found = AIModel.objects.filter(pk__any=list(model_ids)).only("name", "version", "developer_id", "current_tier")
+    return {model.pk: model for model in found}
