@@ -197,7 +197,7 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-# Cached reads (governance/caching.py) are keyed by the audit chain head and so are never
+# Cached reads (governance/platform/caching.py) are keyed by the audit chain head and so are never
 # stale; the timeout only bounds how long an entry nobody asks for again keeps its memory.
 READ_CACHE_SECONDS = int(os.environ.get("READ_CACHE_SECONDS", "300"))
 CELERY_TASK_ALWAYS_EAGER = TASKS_EAGER
@@ -273,7 +273,7 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_LOCKOUT_CALLABLE = "governance.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "governance.platform.lockout.lockout_response"
 
 # Content Security Policy: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {

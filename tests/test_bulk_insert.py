@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from governance.bulk_insert import COPY_FROM, insert_rows, insert_rows_returning_ids
 from governance.cases.models import ReReview
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
+from governance.platform.bulk_insert import COPY_FROM, insert_rows, insert_rows_returning_ids
 
 pytestmark = pytest.mark.django_db
 

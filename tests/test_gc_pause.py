@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from governance.gc_pause import cyclic_gc_paused
+from governance.platform.gc_pause import cyclic_gc_paused
 
 
 def test_the_collector_is_off_inside_and_back_on_after():

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from governance.admin_base import ImmutableAdmin
 from governance.audit.models import AuditEvent
+from governance.platform.admin_base import ImmutableAdmin
 
 
 @admin.register(AuditEvent)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from governance.audit.context import request_id
 from governance.audit.models import AuditEvent
-from governance.bulk_insert import insert_rows
+from governance.platform.bulk_insert import insert_rows
 
 GENESIS = "0" * 64
 # Arbitrary constant key for the PostgreSQL advisory lock that serializes chain appends.

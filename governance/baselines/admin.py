@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from governance.baselines import services
 from governance.baselines.models import ThresholdEntry, ThresholdSet
-from governance.errors import DomainError
+from governance.platform.errors import DomainError
 
 
 class ThresholdEntryInline(admin.TabularInline):

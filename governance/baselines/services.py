@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from governance.audit.services import created, diff, jsonable, record
 from governance.baselines.models import ThresholdEntry, ThresholdSet
-from governance.errors import IllegalTransition, Invalid, NotAllowed, full_clean_or_invalid
-from governance.jobs import enqueue
+from governance.platform.errors import IllegalTransition, Invalid, NotAllowed, full_clean_or_invalid
+from governance.platform.jobs import enqueue
 from governance.registry.models import RiskDomain
 from governance.registry.roles import BOARD, has_role
 

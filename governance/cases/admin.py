@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from governance.admin_base import ImmutableAdmin
 from governance.cases.models import (
     Appeal,
     AppealVote,
@@ -12,6 +11,7 @@ from governance.cases.models import (
     ReleaseStage,
     ReReview,
 )
+from governance.platform.admin_base import ImmutableAdmin
 
 
 class ReadOnlyCaseAdmin(admin.ModelAdmin):

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
-from governance.bulk_insert import insert_rows_returning_ids
 from governance.cases.references import next_reference
 from governance.compliance.models import (
     ComplianceSubmission,
@@ -21,12 +20,13 @@ from governance.compliance.models import (
     ObligationTemplate,
     SubmissionFile,
 )
-from governance.errors import IllegalTransition, Invalid, NotAllowed
 from governance.notifications.services import members_of, notify, users_with_role
+from governance.platform.bulk_insert import insert_rows_returning_ids
+from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
+from governance.platform.uploads import check_upload
 from governance.registry.models import AIModel
 from governance.registry.roles import COMPLIANCE, REGULATOR, has_role, is_developer, organization_id_of
 from governance.tiering.calendar import add_months
-from governance.uploads import check_upload
 
 REMINDER_DAYS = (14, 3)
 REMEDIATION_DAYS = 14

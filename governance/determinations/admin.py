@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from governance.admin_base import ImmutableAdmin
 from governance.determinations.models import Determination
+from governance.platform.admin_base import ImmutableAdmin
 
 
 @admin.register(Determination)

@@ -27,14 +27,14 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, appended_last, record_many
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
-from governance.bulk_insert import insert_rows_returning_ids
-from governance.bulk_read import plain_rows
 from governance.determinations.lanes import Lanes
 from governance.determinations.models import Determination
 from governance.determinations.services import automatic_rationale
 from governance.evidence.selectors import evidence, observations_by_model
-from governance.gc_pause import cyclic_gc_paused
 from governance.notifications.models import Notification
+from governance.platform.bulk_insert import insert_rows_returning_ids
+from governance.platform.bulk_read import plain_rows
+from governance.platform.gc_pause import cyclic_gc_paused
 from governance.registry.models import AIModel
 from governance.registry.selectors import models_by_id_for_follow_ups
 from governance.tiering.calendar import add_months

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import connection
 
-from governance.jobs import enqueue
+from governance.platform.jobs import enqueue
 from governance.registry.models import AIModel
 from governance.registry.selectors import models_by_id_for_follow_ups
 

@@ -17,9 +17,9 @@ from governance.audit.services import created, record
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force, thresholds_of
 from governance.determinations.models import Determination
-from governance.errors import IllegalTransition, Invalid, NotAllowed
 from governance.evidence.selectors import observations_for
 from governance.notifications.services import members_of, notify, users_with_role
+from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
 from governance.registry.models import AIModel
 from governance.registry.roles import BOARD, REGULATOR, is_adjudicator
 from governance.tiering.calendar import add_months

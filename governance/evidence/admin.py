@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
-from governance.errors import DomainError
 from governance.evidence import services
 from governance.evidence.models import EvaluationResult
+from governance.platform.errors import DomainError
 
 
 @admin.register(EvaluationResult)

@@ -13,10 +13,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from governance.errors import DomainError, Invalid, TooLarge
 from governance.evidence import services
 from governance.evidence.importers import NotALog, inspect, lm_eval, parse_log
 from governance.evidence.models import EvaluationResult
+from governance.platform.errors import DomainError, Invalid, TooLarge
 from governance.registry.models import AIModel, Benchmark
 
 READERS = {"inspect": inspect.read_metric, "lm-eval": lm_eval.read_metric}

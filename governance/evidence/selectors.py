@@ -2,8 +2,8 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from governance.bulk_read import plain_rows
 from governance.evidence.models import EvaluationResult
+from governance.platform.bulk_read import plain_rows
 from governance.registry.models import AIModel, Organization
 from governance.tiering.rule import Observation
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import created, record
-from governance.errors import IllegalTransition, Invalid, NotAllowed
 from governance.evidence.models import EvaluationResult
-from governance.jobs import enqueue
+from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
+from governance.platform.jobs import enqueue
 from governance.registry.models import AIModel, Benchmark, Organization
 from governance.registry.roles import has_role, is_adjudicator, organization_id_of
 from governance.tiering.scores import ScoreOutOfRange, normalize

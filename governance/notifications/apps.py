@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
-        from governance.schedules import install_default_schedules
+        from governance.platform.schedules import install_default_schedules
 
         # Installed once the beat tables exist; get_or_create keeps administrators' edits.
         post_migrate.connect(install_default_schedules, sender=self)

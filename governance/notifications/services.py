@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
-from governance.jobs import enqueue
 from governance.notifications.models import Notification
+from governance.platform.jobs import enqueue
 
 
 def members_of(organization_id: int) -> models.QuerySet:

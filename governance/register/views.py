@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from governance.caching import cached_read
+from governance.platform.caching import cached_read
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import register_entries
 from governance.registry.models import Organization
@@ -12,7 +12,7 @@ from governance.web.fragments import render_fragment
 
 def register_page(request: HttpRequest) -> HttpResponse:
     """The public register: filter by tier and developer, search by name; no sign-in. The
-    rows are rendered once per change for each address (``governance.caching``)."""
+    rows are rendered once per change for each address (``governance.platform.caching``)."""
     filtered = RegisterFilter(request.GET, queryset=register_entries())
 
     def rows() -> str:

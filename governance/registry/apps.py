@@ -6,4 +6,4 @@ class RegistryConfig(AppConfig):
     label = "registry"
 
     def ready(self) -> None:
-        from governance import lookups  # noqa: F401  (registers ``__any``)
+        from governance.platform import lookups  # noqa: F401  (registers ``__any``)

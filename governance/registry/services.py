@@ -5,8 +5,8 @@ from typing import Any
 from django.db import transaction
 
 from governance.audit.services import created, diff, record, snapshot
-from governance.errors import Invalid, NotAllowed, full_clean_or_invalid
-from governance.jobs import enqueue
+from governance.platform.errors import Invalid, NotAllowed, full_clean_or_invalid
+from governance.platform.jobs import enqueue
 from governance.registry.models import AIModel, Benchmark, Organization
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
 

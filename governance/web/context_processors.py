@@ -2,8 +2,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from governance.caching import state_of
 from governance.notifications.services import unread_count
+from governance.platform.caching import state_of
 
 
 def aperture(request: HttpRequest) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from governance.errors import DomainError, NotAllowed, NotVisible
+from governance.platform.errors import DomainError, NotAllowed, NotVisible
 
 
 def describe(error: DomainError) -> str:

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from governance.audit.models import AuditEvent
 from governance.audit.services import PendingEvent, appended_last, canonical, record, record_many, verify_chain
-from governance.bulk_insert import COPY_FROM
-from governance.errors import Invalid
+from governance.platform.bulk_insert import COPY_FROM
+from governance.platform.errors import Invalid
 from governance.registry.models import AIModel
 
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from governance.cases import services
 from governance.cases.models import Appeal, Contest
-from governance.errors import Conflict, IllegalTransition, Invalid, NotAllowed
 from governance.notifications.models import Notification
+from governance.platform.errors import Conflict, IllegalTransition, Invalid, NotAllowed
 
 
 def test_appeal_filed_within_window(world, appealed):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from governance.cases import services
 from governance.cases.models import CaseFile, Contest
-from governance.errors import IllegalTransition
+from governance.platform.errors import IllegalTransition
 
 
 def test_contest_lifecycle_over_the_api(world, api):

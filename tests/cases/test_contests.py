@@ -9,8 +9,8 @@ from governance.audit.models import AuditEvent
 from governance.cases import services
 from governance.cases.models import ConflictOfInterest, Contest
 from governance.determinations.models import Determination
-from governance.errors import Conflict, IllegalTransition, Invalid, NotAllowed
 from governance.notifications.models import Notification
+from governance.platform.errors import Conflict, IllegalTransition, Invalid, NotAllowed
 
 
 def test_filing_gives_reference_due_date_and_notifies(world, contested):

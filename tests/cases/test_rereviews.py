@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from governance.cases import services
 from governance.cases.models import Contest, ReReview
-from governance.errors import IllegalTransition, Invalid
 from governance.notifications.models import Notification
+from governance.platform.errors import IllegalTransition, Invalid
 from governance.registry.models import AIModel
 
 

@@ -18,8 +18,8 @@ from governance.cases.references import next_reference
 from governance.cases.services.common import APPEAL_TRANSITIONS, attach_files, eligible_adjudicator, target_state
 from governance.determinations.models import Determination
 from governance.determinations.services import issue_decision
-from governance.errors import Conflict, Invalid, NotAllowed
 from governance.notifications.services import members_of, notify, users_with_role
+from governance.platform.errors import Conflict, Invalid, NotAllowed
 from governance.registry.roles import BOARD, REGULATOR, is_adjudicator, is_developer, organization_id_of
 from governance.tiering import clocks
 

@@ -6,9 +6,9 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 
 from governance.cases.models import CaseFile, ConflictOfInterest
-from governance.errors import IllegalTransition
+from governance.platform.errors import IllegalTransition
+from governance.platform.uploads import check_upload
 from governance.registry.roles import is_adjudicator, organization_id_of
-from governance.uploads import check_upload
 
 # action → (states it may start from, state it leads to); None keeps the state.
 CONTEST_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from governance.audit.services import created, record
 from governance.cases.models import ConflictOfInterest
-from governance.errors import Conflict, Invalid, NotAllowed
+from governance.platform.errors import Conflict, Invalid, NotAllowed
 from governance.registry.models import Organization
 from governance.registry.roles import is_adjudicator
 

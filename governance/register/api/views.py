@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
-from governance.caching import state_of
+from governance.platform.caching import state_of
 from governance.register.api.serializers import RegisterEntrySerializer
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES, register_entries, tier_changes

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.baselines.selectors import threshold_set_in_force
-from governance.caching import cached_read
 from governance.cases import services as cases
 from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPEN_REREVIEW_STATES
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
@@ -18,6 +17,7 @@ from governance.compliance.selectors import visible_obligations
 from governance.determinations import services as determinations
 from governance.determinations.cascade import ancestor_ids, descendant_ids
 from governance.determinations.models import Determination
+from governance.platform.caching import cached_read
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Organization
 from governance.registry.roles import has_role, is_adjudicator, is_developer, organization_id_of
@@ -128,7 +128,7 @@ def _model_for_action(request: HttpRequest, pk: int) -> AIModel:
 def revalidate(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model_for_action(request, pk)
     if not is_adjudicator(request.user):
-        from governance.errors import NotAllowed
+        from governance.platform.errors import NotAllowed
 
         raise NotAllowed("Only a regulator revalidates a model.")
     result = determinations.revalidate_model(model_id=model.pk, actor=request.user)
@@ -216,7 +216,7 @@ def register_model(request: HttpRequest) -> HttpResponse:
         developer = data.pop("developer")
         data["parameter_count"] = data["parameter_count"] or None
         data["weights_sha256"] = (data["weights_sha256"] or "").lower()
-        from governance.errors import Invalid
+        from governance.platform.errors import Invalid
 
         try:
             model = registry.register_model(by=user, developer=developer, **data)

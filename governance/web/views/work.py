@@ -17,11 +17,11 @@ from governance.baselines.selectors import threshold_set_in_force
 from governance.compliance import services as compliance
 from governance.compliance.selectors import visible_obligations, visible_submissions
 from governance.determinations.bulk import impact_preview
-from governance.errors import Invalid, NotAllowed
 from governance.evidence import services as evidence
 from governance.evidence.imports import import_log
 from governance.notifications.models import Notification
 from governance.notifications.services import mark_read
+from governance.platform.errors import Invalid, NotAllowed
 from governance.registry.models import AIModel, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
 from governance.registry.selectors import visible_evaluations, visible_models

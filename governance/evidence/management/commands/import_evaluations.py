@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from governance.errors import DomainError
 from governance.evidence.imports import import_log
+from governance.platform.errors import DomainError
 from governance.registry.models import AIModel
 
 

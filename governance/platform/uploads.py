@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from governance.errors import Invalid, TooLarge
+from governance.platform.errors import Invalid, TooLarge
 
 # Extension → the magic bytes a real file of that type starts with (None: plain text).
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
