@@ -19,7 +19,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from governance.determinations.bulk import revalidate_all
+    from governance.workflows.revalidation import revalidate_all
 
     rss_before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

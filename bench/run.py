@@ -183,8 +183,8 @@ def dossier_models(regulator) -> dict[str, Any]:
     derivative, lineage depth 3 when the data has one)."""
     from django.test import override_settings
 
-    from governance.determinations.services import determine_own_motion
     from governance.registry.models import AIModel
+    from governance.workflows.tier_changes import determine_own_motion
 
     leaves = AIModel.objects.filter(parent__isnull=True, children__isnull=True).order_by("id")
     short, long = leaves[0], leaves[1]
@@ -276,7 +276,7 @@ def step_impact(board) -> dict[str, Any]:
 
     from governance.baselines import services as baselines
     from governance.baselines.selectors import threshold_set_in_force
-    from governance.determinations.bulk import impact_preview
+    from governance.determinations.preview import impact_preview
 
     entries = shifted_entries(threshold_set_in_force(), low=Decimal("0"), high=DRAFT_SHIFT, critical=DRAFT_SHIFT)
     draft = baselines.create_draft(

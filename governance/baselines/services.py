@@ -11,7 +11,7 @@ from django.utils import timezone
 from governance.audit.services import created, diff, jsonable, record
 from governance.baselines.models import ThresholdEntry, ThresholdSet
 from governance.platform.errors import IllegalTransition, Invalid, NotAllowed, full_clean_or_invalid
-from governance.platform.jobs import enqueue
+from governance.platform.jobs import REVALIDATE_ALL, enqueue
 from governance.registry.models import RiskDomain
 from governance.registry.roles import BOARD, has_role
 
@@ -177,8 +177,6 @@ def publish(*, by: Any, threshold_set: ThresholdSet, effective_from: datetime | 
 
 
 def _put_in_force(threshold_set: ThresholdSet, *, actor: Any) -> None:
-    from governance.determinations.tasks import revalidate_all_task
-
     previous = ThresholdSet.objects.select_for_update().filter(status=ThresholdSet.Status.IN_FORCE).first()
     if previous is not None:
         ThresholdSet.objects.filter(pk=previous.pk).update(status=ThresholdSet.Status.SUPERSEDED)
@@ -190,7 +188,7 @@ def _put_in_force(threshold_set: ThresholdSet, *, actor: Any) -> None:
     record(
         actor=actor, action="threshold_set.in_force", obj=threshold_set, changes={"status": ["published", "in_force"]}
     )
-    enqueue(revalidate_all_task, threshold_set.pk)
+    enqueue(REVALIDATE_ALL, threshold_set.pk)
 
 
 def activate_due_sets(*, now: datetime | None = None) -> ThresholdSet | None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
 from governance.cases.references import next_reference
+from governance.cases.services.rereviews import open_rereview
 from governance.compliance.models import (
     ComplianceSubmission,
     EnforcementCase,
@@ -221,8 +222,6 @@ def open_enforcement(
     *, model: AIModel, kind: str, reason: str, by: Any = None, obligation: Obligation | None = None
 ) -> EnforcementCase:
     """Open an enforcement case; ``re_review`` also opens a ``compliance_breach`` re-review."""
-    from governance.cases.services import open_rereview
-
     if by is not None and not reviews_compliance(by):
         raise NotAllowed("Only compliance officers and regulators open enforcement.")
     if kind not in EnforcementCase.Kind.values:

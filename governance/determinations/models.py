@@ -51,6 +51,7 @@ class Determination(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True, help_text="When a pending relaxation was acted on.")
+    resolution_reasons = models.TextField(blank=True, help_text="Why a pending relaxation was confirmed or rejected.")
     superseded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,19 +1,26 @@
 from celery import shared_task
 from django.db import IntegrityError, OperationalError
 
-from governance.determinations.services import revalidate_model
+from governance.platform.jobs import REVALIDATE_ALL, REVALIDATE_MODEL
+from governance.workflows.revalidation import revalidate_all
+from governance.workflows.tier_changes import Cause, revalidate_model
+
+RETRIED = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, IntegrityError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError, IntegrityError), retry_backoff=True, max_retries=5)
-def revalidate_model_task(model_id: int) -> int | None:
-    """Re-determine one model (after evidence is accepted or withdrawn, or a parent rises)."""
-    determination = revalidate_model(model_id=model_id)
+@shared_task(name=REVALIDATE_MODEL, **RETRIED)
+def revalidate_model_task(model_id: int, cause: str = Cause.NEW_EVIDENCE) -> int | None:
+    """Re-determine one model (registered, evidence accepted or withdrawn, a parent's tier changed)."""
+    determination = revalidate_model(model_id=model_id, cause=Cause(cause))
     return determination.pk if determination else None
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError, IntegrityError), retry_backoff=True, max_retries=5)
+@shared_task(name=REVALIDATE_ALL, **RETRIED)
 def revalidate_all_task(threshold_set_id: int | None = None) -> int:
     """Re-determine every model under the set in force (after a baseline shift)."""
-    from governance.determinations.bulk import revalidate_all
-
     return revalidate_all().written

@@ -11,7 +11,7 @@ from django.utils import timezone
 from governance.audit.services import created, record
 from governance.evidence.models import EvaluationResult
 from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
-from governance.platform.jobs import enqueue
+from governance.platform.jobs import REVALIDATE_MODEL, enqueue
 from governance.registry.models import AIModel, Benchmark, Organization
 from governance.registry.roles import has_role, is_adjudicator, organization_id_of
 from governance.tiering.scores import ScoreOutOfRange, normalize
@@ -105,8 +105,6 @@ def submit_evaluation(
 def _transition(
     evaluation: EvaluationResult, *, by: Any, source: str, target: str, action: str, reason: str = ""
 ) -> EvaluationResult:
-    from governance.determinations.tasks import revalidate_model_task
-
     with transaction.atomic():
         locked = EvaluationResult.objects.select_for_update(of=("self",)).select_related("model").get(pk=evaluation.pk)
         if locked.status != source:
@@ -121,7 +119,7 @@ def _transition(
             changes["reason"] = [None, reason]
         record(actor=by, action=action, obj=locked, changes=changes, organization_id=locked.model.developer_id)
         if target in (EvaluationResult.Status.ACCEPTED, EvaluationResult.Status.WITHDRAWN):
-            enqueue(revalidate_model_task, locked.model_id)
+            enqueue(REVALIDATE_MODEL, locked.model_id, cause="new_evidence")
     return locked
 
 

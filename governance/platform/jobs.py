@@ -3,16 +3,30 @@
 With ``TASKS_EAGER=1`` the job runs inline in the caller, at once (scripts and tests).
 Otherwise it is sent to the broker when the surrounding transaction commits, so a worker
 never sees a half-written change and a rolled-back change starts nothing.
+
+A domain app starts a job that the layers above it define by the job's name (as Celery's
+``send_task`` does), so that it never imports them: the names are here.
 """
 
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from django.conf import settings
 from django.db import transaction
 
+REVALIDATE_MODEL = "governance.revalidate_model"
+REVALIDATE_ALL = "governance.revalidate_all"
 
-def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
+
+def _named(name: str) -> Task:
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()  # the apps' ``tasks`` modules, as a worker loads them
+    return current_app.tasks[name]
+
+
+def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> None:
+    if isinstance(task, str):
+        task = _named(task)
     if settings.TASKS_EAGER:
         task.apply(args=args, kwargs=kwargs, throw=True)
         return

@@ -1,14 +1,20 @@
 """Writers for organisations, benchmarks and models (SPEC sections 1, 10, 11)."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from governance.audit.services import created, diff, record, snapshot
+from governance.audit.services import PendingEvent, created, diff, record, record_many, snapshot
 from governance.platform.errors import Invalid, NotAllowed, full_clean_or_invalid
-from governance.platform.jobs import enqueue
+from governance.platform.jobs import REVALIDATE_MODEL, enqueue
 from governance.registry.models import AIModel, Benchmark, Organization
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
+from governance.tiering.calendar import add_months
 
 ORGANIZATION_FIELDS = ("name", "kind", "jurisdiction", "accredited")
 BENCHMARK_FIELDS = (
@@ -87,8 +93,6 @@ def register_model(*, by: Any, developer: Organization, **data: Any) -> AIModel:
         raise NotAllowed("You may register models only for your own organisation.")
     if developer.kind != Organization.Kind.DEVELOPER:
         raise Invalid(fields={"developer": ["Models are registered to a developer organisation."]})
-    from governance.determinations.tasks import revalidate_model_task
-
     with transaction.atomic():
         model = AIModel(developer=developer, registered_by=by if getattr(by, "pk", None) else None, **data)
         _check_lineage(model)
@@ -101,7 +105,7 @@ def register_model(*, by: Any, developer: Organization, **data: Any) -> AIModel:
             changes=created(model, MODEL_FIELDS),
             organization_id=developer.pk,
         )
-        enqueue(revalidate_model_task, model.pk)
+        enqueue(REVALIDATE_MODEL, model.pk, cause="registration")
     return model
 
 
@@ -112,8 +116,6 @@ def update_model(*, by: Any, model: AIModel, **data: Any) -> AIModel:
     unknown = set(data) - set(MODEL_EDITABLE)
     if unknown:
         raise Invalid(fields={name: ["This field cannot be changed."] for name in sorted(unknown)})
-    from governance.determinations.tasks import revalidate_model_task
-
     with transaction.atomic():
         model = AIModel.objects.select_for_update().get(pk=model.pk)
         before = snapshot(model, MODEL_EDITABLE)
@@ -126,5 +128,60 @@ def update_model(*, by: Any, model: AIModel, **data: Any) -> AIModel:
         if changes:
             record(actor=by, action="model.updated", obj=model, changes=changes, organization_id=model.developer_id)
         if "parent" in changes:
-            enqueue(revalidate_model_task, model.pk)
+            enqueue(REVALIDATE_MODEL, model.pk, cause="parent_tier_change")
     return model
+
+
+def mirror_tiers(changes: Iterable[tuple[int, int, bool]], *, now: datetime) -> None:
+    """Mirror on each model ``(id, tier, evidence complete)`` the determination that just came
+    into force, and schedule its next periodic review by the tier's cadence (SPEC section 7):
+    at most eight statements, however many models."""
+    grouped: dict[tuple[int, bool], list[int]] = defaultdict(list)
+    for model_id, tier, complete in changes:
+        grouped[tier, complete].append(model_id)
+    today = timezone.localdate(now)
+    for (tier, complete), model_ids in grouped.items():
+        AIModel.objects.filter(pk__any=model_ids).update(
+            current_tier=tier,
+            evidence_complete=complete,
+            tier_effective_from=now,
+            next_review_due=add_months(today, settings.REVIEW_CADENCE_MONTHS[tier]),
+        )
+
+
+def mirror_completeness(changes: Iterable[tuple[int, int, bool]], *, actor: Any = None) -> None:
+    """Record that the evidence of each model ``(id, developer, now complete)`` became complete
+    or incomplete while its tier stands."""
+    changes = list(changes)
+    for complete in (True, False):
+        if model_ids := [model_id for model_id, _, now_complete in changes if now_complete is complete]:
+            AIModel.objects.filter(pk__any=model_ids).update(evidence_complete=complete)
+    record_many(
+        [
+            PendingEvent(
+                "model.evidence_completeness",
+                AIModel._meta.label_lower,
+                str(model_id),
+                {"evidence_complete": [not complete, complete]},
+                developer_id,
+            )
+            for model_id, developer_id, complete in changes
+        ],
+        actor=actor,
+    )
+
+
+def schedule_next_review(*, model: AIModel, actor: Any = None) -> None:
+    """Set the next periodic review from today by the model's tier (after a re-review)."""
+    if model.current_tier is None:
+        return
+    before = model.next_review_due
+    model.next_review_due = add_months(timezone.localdate(), settings.REVIEW_CADENCE_MONTHS[model.current_tier])
+    AIModel.objects.filter(pk=model.pk).update(next_review_due=model.next_review_due)
+    record(
+        actor=actor,
+        action="model.review_scheduled",
+        obj=model,
+        changes={"next_review_due": [before, model.next_review_due]},
+        organization_id=model.developer_id,
+    )

@@ -7,11 +7,11 @@ from django.db.models import Count
 
 from governance.audit.services import verify_chain
 from governance.cases.models import ReReview
-from governance.determinations.bulk import revalidate_all
 from governance.determinations.lanes import Lanes
 from governance.determinations.models import Determination
-from governance.determinations.services import revalidate_model
 from governance.registry.models import AIModel
+from governance.workflows.revalidation import revalidate_all
+from governance.workflows.tier_changes import revalidate_model
 from tests.bulk.test_revalidate_all import STRICTER, population, put_in_force
 from tests.conftest import World
 

@@ -11,14 +11,16 @@ from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import thresholds_of
 from governance.cases.models import ReReview
-from governance.determinations.bulk import generations, impact_preview, revalidate_all
-from governance.determinations.cascade import ancestor_ids
 from governance.determinations.models import Determination
-from governance.determinations.services import revalidate_model
+from governance.determinations.preview import impact_preview
+from governance.determinations.sweep import generations
 from governance.evidence.selectors import observations_for
 from governance.notifications.models import Notification
+from governance.registry.lineage import ancestor_ids
 from governance.registry.models import AIModel
 from governance.tiering.rule import determine_tier
+from governance.workflows.revalidation import revalidate_all
+from governance.workflows.tier_changes import revalidate_model
 from tests.conftest import DOMAINS, STANDARD_ENTRIES
 
 STRICTER = [
@@ -142,21 +144,21 @@ def test_a_descendant_of_several_risen_models_gets_one_rereview_naming_the_eldes
 def test_queries_per_chunk_do_not_grow_with_models(world, django_assert_max_num_queries):
     for i in range(30):
         world.register(f"Q{i}")
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from governance.baselines.selectors import thresholds_of
-    from governance.determinations.bulk import assess_chunk
+    from governance.workflows.tier_changes import Cause, Rules, decide
 
-    thresholds = thresholds_of(world.threshold_set)
+    rules = Rules(world.threshold_set)
 
     def run(n):
         ids = list(AIModel.objects.order_by("id").values_list("id", flat=True)[:n])
-        with CaptureQueriesContext(connection) as ctx:
-            assess_chunk(ids, thresholds, "v")
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            assert decide(ids, rules, cause=Cause.BASELINE_SHIFT) == []
         return len(ctx)
 
-    assert run(5) == run(30) == 3  # the models, their pending relaxations, their evidence
+    # the models (locked), their determinations, their evidence; and the savepoint's two
+    assert run(5) == run(30) == 5
     put_in_force(world, STRICTER)
     with django_assert_max_num_queries(25):
         revalidate_all(chunk_size=100)  # 30 unchanged models: reads only, one chunk
@@ -175,14 +177,18 @@ def test_impact_preview_matrix_and_changes(world, api):
     a = world.register("A")
     world.full_evidence(a, {"bio": "0.3500"})  # 2 → 3 under STRICTER
     b = world.register("B")
-    world.full_evidence(
-        b
-    )  # complete and low: stays 2 (pending relaxation to 1); → 1 under STRICTER? 0.1 >= low 0.1 → 2
+    world.full_evidence(b)  # complete and low: the rule says 1, Tier 2 stays while the relaxation waits
     draft = baselines.create_draft(by=world.board, version="draft", entries=STRICTER)
     body = api(world.regulator).get(f"/api/v1/threshold-sets/{draft.pk}/impact/").json()
-    assert body["matrix"]["2"]["3"] == 1
+    assert body["compared_with"] == world.threshold_set.version
+    assert body["matrix"]["2"]["3"] == 1 and body["matrix"]["1"]["2"] == 1
     assert sum(sum(row.values()) for row in body["matrix"].values()) == 2
-    assert body["changes"] == [{"model": a.pk, "name": "A 1.0", "from_tier": 2, "to_tier": 3}]
+    assert body["changes"] == [
+        {"model": a.pk, "name": "A 1.0", "from_tier": 2, "to_tier": 3, "current_tier": 2},
+        # the draft takes away the relaxation waiting for B: the rule's 1 becomes 2
+        {"model": b.pk, "name": "B 1.0", "from_tier": 1, "to_tier": 2, "current_tier": 2},
+    ]
+    assert body["off_rule"] == [{"model": b.pk, "name": "B 1.0", "current_tier": 2, "rule_tier": 1, "draft_tier": 2}]
     assert api(world.dev_aurora).get(f"/api/v1/threshold-sets/{draft.pk}/impact/").status_code == 403
     assert api(world.compliance).get(f"/api/v1/threshold-sets/{draft.pk}/impact/").status_code == 403
     assert api(world.auditor).get(f"/api/v1/threshold-sets/{draft.pk}/impact/").status_code == 200
@@ -196,16 +202,18 @@ def test_impact_preview_agrees_with_the_rule_model_by_model(world):
     models = population(world, n=30, seed=23)
     draft = baselines.create_draft(by=world.board, version="draft", entries=STRICTER)
     thresholds = thresholds_of(draft)
+    in_force = thresholds_of(world.threshold_set)
     previewed: dict[int, int] = {}
+    ruled: dict[int, int] = {}
     for model in sorted(models, key=lambda m: len(ancestor_ids(m.pk))):
-        previewed[model.pk] = determine_tier(
-            thresholds=thresholds,
-            observations=observations_for(model),
-            parent_tier=previewed[model.parent_id] if model.parent_id else None,
-        ).tier
-    current = dict(AIModel.objects.values_list("id", "current_tier"))
+        for tiers, rules in ((previewed, thresholds), (ruled, in_force)):
+            tiers[model.pk] = determine_tier(
+                thresholds=rules,
+                observations=observations_for(model),
+                parent_tier=tiers[model.parent_id] if model.parent_id else None,
+            ).tier
     moved = {c["model"]: (c["from_tier"], c["to_tier"]) for c in impact_preview(draft)["changes"]}
-    assert moved == {pk: (current[pk], tier) for pk, tier in previewed.items() if current[pk] != tier}
+    assert moved == {pk: (ruled[pk], tier) for pk, tier in previewed.items() if ruled[pk] != tier}
     assert any(m.parent_id for m in models if m.pk in moved)
 
 
@@ -245,7 +253,7 @@ def test_a_run_started_while_another_holds_the_lock_says_so_and_fails(world):
     from django.core.management.base import CommandError
     from django.db import connection
 
-    from governance.determinations.bulk import _RUN_LOCK_KEY
+    from governance.workflows.revalidation import _RUN_LOCK_KEY
 
     model = world.register("Held")
     db = connection.settings_dict

@@ -1,6 +1,7 @@
 import pytest
 
 from governance.cases import services
+from governance.workflows import cases as workflows
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def under_review(world, contested):
 
 @pytest.fixture
 def decided(world, under_review):
-    return services.decide_contest(
+    return workflows.decide_contest(
         contest=under_review, by=world.regulator2, outcome="upheld", reasons="The evaluation stands."
     )
 

@@ -9,6 +9,7 @@ from governance.cases import services
 from governance.cases.models import Appeal, Contest
 from governance.notifications.models import Notification
 from governance.platform.errors import Conflict, IllegalTransition, Invalid, NotAllowed
+from governance.workflows import cases as workflows
 
 
 def test_appeal_filed_within_window(world, appealed):
@@ -87,41 +88,41 @@ def test_hearing_must_be_in_the_future(world, appealed):
 
 
 def test_majority_affirms_and_dissent_is_kept(world, heard):
-    services.cast_vote(appeal=heard, by=world.regulator, vote="affirm", reasons="Sound decision.")
-    services.cast_vote(appeal=heard, by=world.regulator3, vote="reverse", tier=2, reasons="The eval was flawed.")
+    workflows.cast_vote(appeal=heard, by=world.regulator, vote="affirm", reasons="Sound decision.")
+    workflows.cast_vote(appeal=heard, by=world.regulator3, vote="reverse", tier=2, reasons="The eval was flawed.")
     heard.refresh_from_db()
     assert heard.state == "hearing_scheduled"
-    appeal = services.cast_vote(appeal=heard, by=world.regulator4, vote="affirm", reasons="Agree with the chair.")
+    appeal = workflows.cast_vote(appeal=heard, by=world.regulator4, vote="affirm", reasons="Agree with the chair.")
     assert (appeal.state, appeal.outcome, appeal.decided_tier) == ("decided", "affirmed", 3)
     assert appeal.votes.count() == 3
     assert Notification.objects.filter(event="appeal_decided", recipient=world.dev_aurora).exists()
 
 
 def test_majority_reverses_with_appeal_decision_in_force(world, heard):
-    services.cast_vote(appeal=heard, by=world.regulator, vote="reverse", tier=2, reasons="Flawed.")
-    appeal = services.cast_vote(appeal=heard, by=world.regulator3, vote="reverse", tier=2, reasons="Agreed.")
+    workflows.cast_vote(appeal=heard, by=world.regulator, vote="reverse", tier=2, reasons="Flawed.")
+    appeal = workflows.cast_vote(appeal=heard, by=world.regulator3, vote="reverse", tier=2, reasons="Agreed.")
     assert (appeal.state, appeal.outcome, appeal.decided_tier) == ("decided", "reversed", 2)
     in_force = appeal.contest.model.determinations.get(status="in_force")
     assert in_force.kind == "appeal_decision" and in_force.tier == 2
     with pytest.raises(IllegalTransition):
-        services.cast_vote(appeal=appeal, by=world.regulator4, vote="affirm", reasons="Too late.")
+        workflows.cast_vote(appeal=appeal, by=world.regulator4, vote="affirm", reasons="Too late.")
 
 
 def test_split_reversal_tiers_wait_for_the_third_vote_then_the_chair(world, heard):
-    services.cast_vote(appeal=heard, by=world.regulator, vote="reverse", tier=1, reasons="a")
-    services.cast_vote(appeal=heard, by=world.regulator3, vote="reverse", tier=2, reasons="b")
+    workflows.cast_vote(appeal=heard, by=world.regulator, vote="reverse", tier=1, reasons="a")
+    workflows.cast_vote(appeal=heard, by=world.regulator3, vote="reverse", tier=2, reasons="b")
     heard.refresh_from_db()
     assert heard.state == "hearing_scheduled"
-    appeal = services.cast_vote(appeal=heard, by=world.regulator4, vote="affirm", reasons="c")
+    appeal = workflows.cast_vote(appeal=heard, by=world.regulator4, vote="affirm", reasons="c")
     assert (appeal.outcome, appeal.decided_tier) == ("reversed", 1), "the chair's tier decides"
 
 
 def test_only_panel_members_vote_once(world, heard):
     with pytest.raises(NotAllowed):
-        services.cast_vote(appeal=heard, by=world.regulator2, vote="affirm", reasons="r")
-    services.cast_vote(appeal=heard, by=world.regulator, vote="affirm", reasons="r")
+        workflows.cast_vote(appeal=heard, by=world.regulator2, vote="affirm", reasons="r")
+    workflows.cast_vote(appeal=heard, by=world.regulator, vote="affirm", reasons="r")
     with pytest.raises(Conflict):
-        services.cast_vote(appeal=heard, by=world.regulator, vote="reverse", tier=1, reasons="changed my mind")
+        workflows.cast_vote(appeal=heard, by=world.regulator, vote="reverse", tier=1, reasons="changed my mind")
 
 
 @pytest.mark.parametrize(
@@ -130,7 +131,7 @@ def test_only_panel_members_vote_once(world, heard):
 )
 def test_vote_input(world, heard, vote, tier, reasons, field):
     with pytest.raises(Invalid) as error:
-        services.cast_vote(appeal=heard, by=world.regulator, vote=vote, tier=tier, reasons=reasons)
+        workflows.cast_vote(appeal=heard, by=world.regulator, vote=vote, tier=tier, reasons=reasons)
     assert field in error.value.fields
     assert heard.votes.count() == 0
 
@@ -143,7 +144,7 @@ def test_votes_only_after_hearing_scheduled(world, appealed):
         chair=world.regulator,
     )
     with pytest.raises(IllegalTransition):
-        services.cast_vote(appeal=appealed, by=world.regulator, vote="affirm", reasons="r")
+        workflows.cast_vote(appeal=appealed, by=world.regulator, vote="affirm", reasons="r")
 
 
 def test_withdrawal(world, heard):

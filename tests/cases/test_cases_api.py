@@ -12,6 +12,7 @@ from django.utils import timezone
 from governance.cases import services
 from governance.cases.models import CaseFile, Contest
 from governance.platform.errors import IllegalTransition
+from governance.workflows import cases as workflows
 
 
 def test_contest_lifecycle_over_the_api(world, api):
@@ -219,7 +220,7 @@ def test_two_regulators_deciding_at_once(world):
     def decide(tier):
         try:
             barrier.wait()
-            services.decide_contest(contest=contest, by=world.regulator2, outcome="varied", tier=tier, reasons="r")
+            workflows.decide_contest(contest=contest, by=world.regulator2, outcome="varied", tier=tier, reasons="r")
             results.append("ok")
         except IllegalTransition:
             results.append("409")

@@ -11,6 +11,7 @@ from governance.cases.models import ConflictOfInterest, Contest
 from governance.determinations.models import Determination
 from governance.notifications.models import Notification
 from governance.platform.errors import Conflict, IllegalTransition, Invalid, NotAllowed
+from governance.workflows import cases as workflows
 
 
 def test_filing_gives_reference_due_date_and_notifies(world, contested):
@@ -104,13 +105,13 @@ def test_adjudicator_must_be_free_of_conflict(world, contested):
 
 def test_only_the_assigned_adjudicator_decides(world, under_review):
     with pytest.raises(NotAllowed):
-        services.decide_contest(contest=under_review, by=world.regulator3, outcome="upheld", reasons="r")
+        workflows.decide_contest(contest=under_review, by=world.regulator3, outcome="upheld", reasons="r")
     with pytest.raises(NotAllowed):
         services.request_information(contest=under_review, by=world.regulator, message="m")
 
 
 def test_varied_decision_creates_contest_decision_in_force(world, under_review):
-    contest = services.decide_contest(
+    contest = workflows.decide_contest(
         contest=under_review, by=world.regulator2, outcome="varied", tier=2, reasons="Contaminated evaluation."
     )
     assert (contest.state, contest.outcome, contest.decided_tier) == ("decided", "varied", 2)
@@ -131,7 +132,7 @@ def test_varied_decision_creates_contest_decision_in_force(world, under_review):
 )
 def test_decision_input(world, under_review, outcome, tier, reasons, field):
     with pytest.raises(Invalid) as error:
-        services.decide_contest(contest=under_review, by=world.regulator2, outcome=outcome, tier=tier, reasons=reasons)
+        workflows.decide_contest(contest=under_review, by=world.regulator2, outcome=outcome, tier=tier, reasons=reasons)
     assert field in error.value.fields
     under_review.refresh_from_db()
     assert under_review.state == "under_review"
@@ -169,7 +170,7 @@ CONTEST_ACTIONS = {
     "assign": lambda w, c: services.assign_adjudicator(contest=c, by=w.regulator, adjudicator=w.regulator2),
     "request_information": lambda w, c: services.request_information(contest=c, by=w.regulator2, message="m"),
     "provide_information": lambda w, c: services.provide_information(contest=c, by=w.dev_aurora, message="m"),
-    "decide": lambda w, c: services.decide_contest(contest=c, by=w.regulator2, outcome="upheld", reasons="r"),
+    "decide": lambda w, c: workflows.decide_contest(contest=c, by=w.regulator2, outcome="upheld", reasons="r"),
     "dismiss": lambda w, c: services.dismiss_contest(contest=c, by=w.regulator, reasons="Out of time."),
     "withdraw": lambda w, c: services.withdraw_contest(contest=c, by=w.dev_aurora),
 }

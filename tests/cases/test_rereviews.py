@@ -10,6 +10,7 @@ from governance.cases.models import Contest, ReReview
 from governance.notifications.models import Notification
 from governance.platform.errors import IllegalTransition, Invalid
 from governance.registry.models import AIModel
+from governance.workflows import cases as workflows
 
 
 def test_parent_rise_opens_parent_tier_change_rereviews_for_every_descendant(world):
@@ -39,7 +40,7 @@ def test_periodic_rereviews_open_when_due_and_once(world):
     rereview = ReReview.objects.get(model=model, trigger="periodic")
     started = services.start_rereview(rereview=rereview, by=world.regulator)
     assert started.state == "in_progress" and started.assignee == world.regulator
-    done = services.complete_rereview(
+    done = workflows.complete_rereview(
         rereview=started, by=world.regulator, outcome="no_change", rationale="Still fits."
     )
     assert done.state == "completed"
@@ -51,7 +52,7 @@ def test_periodic_rereviews_open_when_due_and_once(world):
 def test_rereview_outcome_can_be_a_new_determination(world):
     model = world.register("Aster")
     rereview = services.open_rereview(model=model, trigger="own_motion")
-    done = services.complete_rereview(
+    done = workflows.complete_rereview(
         rereview=rereview, by=world.regulator, outcome="determination", tier=3, rationale="New red-team findings."
     )
     model.refresh_from_db()

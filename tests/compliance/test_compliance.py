@@ -9,10 +9,10 @@ from django.utils import timezone
 from governance.cases.models import ReReview
 from governance.compliance import services
 from governance.compliance.models import ComplianceSubmission, EnforcementCase, Obligation
-from governance.determinations.services import determine_own_motion
 from governance.notifications.models import Notification
 from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
 from governance.tiering.calendar import add_months
+from governance.workflows.tier_changes import determine_own_motion
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
-from governance.determinations import services
 from governance.determinations.models import Determination
 from governance.evidence import services as evidence
 from governance.notifications.models import Notification
 from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
 from governance.registry import services as registry
+from governance.workflows import tier_changes as services
 from tests.conftest import STANDARD_ENTRIES
 from tests.factories import BenchmarkFactory
 

@@ -22,6 +22,7 @@ from governance.cases import services as cases
 from governance.compliance import services as compliance
 from governance.compliance.models import Obligation
 from governance.evidence import services as evidence
+from governance.workflows import cases as workflows
 
 
 def mdl_token(org: str) -> str:
@@ -110,7 +111,7 @@ def _populate_org(world: Any, data: OrgData) -> None:
         files=[_text_file(f"grounds-{data.priv}.txt")],
     )
     cases.assign_adjudicator(contest=contest, by=world.regulator, adjudicator=world.regulator2)
-    cases.decide_contest(contest=contest, by=world.regulator2, outcome="upheld", reasons=f"Reasons {data.priv}.")
+    workflows.decide_contest(contest=contest, by=world.regulator2, outcome="upheld", reasons=f"Reasons {data.priv}.")
     appeal = cases.file_appeal(
         by=dev, contest=contest, grounds=f"Appeal {data.priv}.", files=[_text_file(f"appeal-{data.priv}.txt")]
     )

@@ -31,6 +31,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from governance.workflows import cases as workflows
 from governance.wsgi import application
 
 MAX_EXAMPLES = 15  # per operation: the whole module runs in well under 90 s
@@ -205,7 +206,7 @@ def test_undecided_case_outcome_matches_published_schema(fuzz_world, path):
     determination = model.determinations.get(status="in_force")
     decided = cases.file_contest(by=world.dev_aurora, determination=determination, grounds="g", requested_tier=2)
     cases.assign_adjudicator(contest=decided, by=world.regulator, adjudicator=world.regulator2)
-    cases.decide_contest(contest=decided, by=world.regulator2, outcome="upheld", reasons="r")
+    workflows.decide_contest(contest=decided, by=world.regulator2, outcome="upheld", reasons="r")
     cases.file_appeal(by=world.dev_aurora, contest=decided, grounds="g")
     cases.file_contest(by=world.dev_aurora, determination=determination, grounds="again", requested_tier=1)
     cases.open_rereview(model=model, trigger="own_motion", actor=world.regulator, reason="r")

@@ -30,6 +30,7 @@ from governance.cases.models import Appeal, CaseFile, CaseMessage, Contest
 from governance.compliance.models import ComplianceSubmission, Obligation, SubmissionFile
 from governance.evidence.models import EvaluationResult
 from governance.notifications.models import Notification
+from governance.workflows import cases as workflows
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -357,7 +358,7 @@ def upload_world(world):
         requested_tier=2,
     )
     cases.assign_adjudicator(contest=contest, by=world.regulator, adjudicator=world.regulator2)
-    cases.decide_contest(contest=contest, by=world.regulator2, outcome="upheld", reasons="Stands.")
+    workflows.decide_contest(contest=contest, by=world.regulator2, outcome="upheld", reasons="Stands.")
     asking_model = world.register("Birch")
     world.evidence(asking_model, "bio", "0.6000")
     asking = cases.file_contest(

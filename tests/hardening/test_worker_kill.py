@@ -28,12 +28,13 @@ from governance.audit.services import verify_chain
 from governance.baselines import services as baselines
 from governance.cases.models import ReReview
 from governance.compliance.models import Obligation
-from governance.determinations.bulk import _RUN_LOCK_KEY, impact_preview, revalidate_all
 from governance.determinations.models import Determination
-from governance.determinations.tasks import revalidate_all_task
+from governance.determinations.preview import impact_preview
 from governance.evidence.models import EvaluationResult
 from governance.notifications.models import Notification
+from governance.platform.jobs import REVALIDATE_ALL
 from governance.registry.models import AIModel
+from governance.workflows.revalidation import _RUN_LOCK_KEY, revalidate_all
 from tests.conftest import DOMAINS, STANDARD_ENTRIES, World
 
 pytestmark = pytest.mark.postgres
@@ -168,7 +169,7 @@ def test_killed_revalidation_is_finished_by_a_rerun_without_duplicates(transacti
     monkeypatch.setattr(baselines, "enqueue", lambda task, *args, **kwargs: queued.append((task, args)))
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=SHIFTED)
     shifted = baselines.publish(by=world.board, threshold_set=draft)
-    assert shifted.status == "in_force" and queued == [(revalidate_all_task, (shifted.pk,))]
+    assert shifted.status == "in_force" and queued == [(REVALIDATE_ALL, (shifted.pk,))]
     assert not Determination.objects.filter(threshold_set=shifted).exists()
 
     before = dict(AIModel.objects.values_list("id", "current_tier"))

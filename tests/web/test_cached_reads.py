@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from governance.audit.services import chain_head
-from governance.determinations import services as determinations
 from governance.evidence import services as evidence
 from governance.evidence.models import EvaluationResult
+from governance.workflows import tier_changes as determinations
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from governance.cases.models import ConflictOfInterest
 from governance.cases.selectors import visible_appeals, visible_case_files, visible_contests, visible_rereviews
 from governance.determinations.models import Determination
 from governance.registry.selectors import visible_models
+from governance.workflows import cases as workflows
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
@@ -92,7 +93,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def decide(self, request, pk=None):
         data = _valid(s.DecideSerializer, request)
         return self._respond(
-            services.decide_contest(
+            workflows.decide_contest(
                 contest=self.get_object(),
                 by=request.user,
                 outcome=data["outcome"],
@@ -160,7 +161,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def vote(self, request, pk=None):
         data = _valid(s.CastVoteSerializer, request)
         return self._respond(
-            services.cast_vote(
+            workflows.cast_vote(
                 appeal=self.get_object(),
                 by=request.user,
                 vote=data["vote"],
@@ -197,7 +198,7 @@ class ReReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def complete(self, request, pk=None):
         data = _valid(s.CompleteSerializer, request)
         return self._respond(
-            services.complete_rereview(
+            workflows.complete_rereview(
                 rereview=self.get_object(),
                 by=request.user,
                 outcome=data["outcome"],

@@ -15,9 +15,14 @@ from django.utils import timezone
 from governance.audit.services import created, jsonable, record
 from governance.cases.models import Appeal, AppealVote, Contest
 from governance.cases.references import next_reference
-from governance.cases.services.common import APPEAL_TRANSITIONS, attach_files, eligible_adjudicator, target_state
+from governance.cases.services.common import (
+    APPEAL_TRANSITIONS,
+    Determine,
+    attach_files,
+    eligible_adjudicator,
+    target_state,
+)
 from governance.determinations.models import Determination
-from governance.determinations.services import issue_decision
 from governance.notifications.services import members_of, notify, users_with_role
 from governance.platform.errors import Conflict, Invalid, NotAllowed
 from governance.registry.roles import BOARD, REGULATOR, is_adjudicator, is_developer, organization_id_of
@@ -175,7 +180,9 @@ def _majority(votes: list[AppealVote], *, chair_id: int | None) -> tuple[str, in
     return None
 
 
-def cast_vote(*, appeal: Appeal, by: Any, vote: str, tier: int | None = None, reasons: str) -> Appeal:
+def cast_vote(
+    *, appeal: Appeal, by: Any, vote: str, tier: int | None = None, reasons: str, determine: Determine
+) -> Appeal:
     """A panel member votes; the appeal is decided as soon as a majority agrees."""
     if vote not in AppealVote.Vote.values:
         raise Invalid(fields={"vote": ["The vote is 'affirm' or 'reverse'."]})
@@ -206,11 +213,11 @@ def cast_vote(*, appeal: Appeal, by: Any, vote: str, tier: int | None = None, re
         )
         decision = _majority(list(appeal.votes.all()), chair_id=appeal.chair_id)
         if decision is not None:
-            _decide(appeal, outcome=decision[0], tier=decision[1], by=by)
+            _decide(appeal, outcome=decision[0], tier=decision[1], by=by, determine=determine)
     return appeal
 
 
-def _decide(appeal: Appeal, *, outcome: str, tier: int | None, by: Any) -> None:
+def _decide(appeal: Appeal, *, outcome: str, tier: int | None, by: Any, determine: Determine) -> None:
     contest = appeal.contest
     model = contest.model
     before = appeal.state
@@ -224,7 +231,7 @@ def _decide(appeal: Appeal, *, outcome: str, tier: int | None, by: Any) -> None:
             for v in appeal.votes.select_related("member")
             if v.vote == AppealVote.Vote.REVERSE
         )
-        appeal.resulting_determination = issue_decision(
+        appeal.resulting_determination = determine(
             model=model,
             tier=tier,
             kind=Determination.Kind.APPEAL_DECISION,

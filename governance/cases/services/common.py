@@ -1,7 +1,7 @@
 """What every case transition shares: the transition tables, conflict checks, files."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -9,6 +9,13 @@ from governance.cases.models import CaseFile, ConflictOfInterest
 from governance.platform.errors import IllegalTransition
 from governance.platform.uploads import check_upload
 from governance.registry.roles import is_adjudicator, organization_id_of
+
+
+class Determine(Protocol):
+    """Writes the determination a case decides (given by the workflow that decides the case)."""
+
+    def __call__(self, *, model: Any, tier: int, kind: str, rationale: str, by: Any) -> Any: ...
+
 
 # action → (states it may start from, state it leads to); None keeps the state.
 CONTEST_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {

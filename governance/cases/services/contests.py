@@ -12,9 +12,14 @@ from django.utils import timezone
 from governance.audit.services import created, jsonable, record
 from governance.cases.models import OPEN_CONTEST_STATES, CaseMessage, Contest
 from governance.cases.references import next_reference
-from governance.cases.services.common import CONTEST_TRANSITIONS, attach_files, eligible_adjudicator, target_state
+from governance.cases.services.common import (
+    CONTEST_TRANSITIONS,
+    Determine,
+    attach_files,
+    eligible_adjudicator,
+    target_state,
+)
 from governance.determinations.models import Determination
-from governance.determinations.services import issue_decision
 from governance.notifications.services import members_of, notify, users_with_role
 from governance.platform.errors import Conflict, Invalid, NotAllowed
 from governance.registry.roles import BOARD, REGULATOR, is_adjudicator, is_developer, organization_id_of
@@ -184,8 +189,11 @@ def provide_information(*, contest: Contest, by: Any, message: str, files: Itera
     return contest
 
 
-def decide_contest(*, contest: Contest, by: Any, outcome: str, tier: int | None = None, reasons: str) -> Contest:
-    """Uphold the determination or vary it (a ``contest_decision`` in force at once)."""
+def decide_contest(
+    *, contest: Contest, by: Any, outcome: str, tier: int | None = None, reasons: str, determine: Determine
+) -> Contest:
+    """Uphold the determination or vary it: ``determine`` writes the ``contest_decision``
+    determination, in force at once (the tier-change pipeline, ``governance.workflows``)."""
     if outcome not in Contest.Outcome.values:
         raise Invalid(fields={"outcome": ["The outcome is 'upheld' or 'varied'."]})
     if not reasons or not reasons.strip():
@@ -206,7 +214,7 @@ def decide_contest(*, contest: Contest, by: Any, outcome: str, tier: int | None 
         contest.decided_at = timezone.now()
         contest.decided_tier = tier if outcome == Contest.Outcome.VARIED else current
         if outcome == Contest.Outcome.VARIED:
-            contest.resulting_determination = issue_decision(
+            contest.resulting_determination = determine(
                 model=contest.model,
                 tier=tier,
                 kind=Determination.Kind.CONTEST_DECISION,

@@ -11,9 +11,8 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
 from governance.cases.references import reserve_references
-from governance.cases.services.common import REREVIEW_TRANSITIONS, target_state
+from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine, target_state
 from governance.determinations.models import Determination
-from governance.determinations.services import issue_decision, schedule_next_review
 from governance.notifications.models import Notification
 from governance.notifications.services import member_ids_by_organization, send_in_bulk
 from governance.platform.bulk_insert import insert_rows_returning_ids
@@ -135,9 +134,10 @@ def start_rereview(*, rereview: ReReview, by: Any) -> ReReview:
 
 
 def complete_rereview(
-    *, rereview: ReReview, by: Any, outcome: str, tier: int | None = None, rationale: str
+    *, rereview: ReReview, by: Any, outcome: str, tier: int | None = None, rationale: str, determine: Determine
 ) -> ReReview:
-    """Close with ``no_change`` or a new determination (an own-motion decision in force)."""
+    """Close with ``no_change`` or a new determination: ``determine`` writes it, an own-motion
+    decision in force (the tier-change pipeline, ``governance.workflows``)."""
     if not is_adjudicator(by):
         raise NotAllowed("Only a regulator completes re-reviews.")
     if outcome not in ReReview.Outcome.values:
@@ -151,15 +151,13 @@ def complete_rereview(
         if outcome == ReReview.Outcome.DETERMINATION:
             if tier not in (1, 2, 3, 4):
                 raise Invalid(fields={"tier": ["A new determination names the tier (1-4)."]})
-            rereview.determination = issue_decision(
+            rereview.determination = determine(
                 model=rereview.model,
                 tier=tier,
                 kind=Determination.Kind.OWN_MOTION,
                 rationale=f"{rereview.reference} ({rereview.get_trigger_display().lower()} re-review): {rationale}",
                 by=by,
             )
-        else:
-            schedule_next_review(model=rereview.model, actor=by)
         rereview.outcome = outcome
         rereview.rationale = rationale.strip()
         rereview.assignee = rereview.assignee or by

@@ -29,3 +29,9 @@ class DeterminationSerializer(serializers.ModelSerializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+
+
+class ConfirmSerializer(serializers.Serializer):
+    reasons = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, help_text="Why the relaxation is confirmed."
+    )

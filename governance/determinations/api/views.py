@@ -5,11 +5,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from governance.api.permissions import IsRegulator
-from governance.determinations import services
-from governance.determinations.api.serializers import DeterminationSerializer, RejectSerializer
+from governance.determinations.api.serializers import ConfirmSerializer, DeterminationSerializer, RejectSerializer
 from governance.determinations.filters import DeterminationFilter
 from governance.determinations.models import Determination
 from governance.registry.selectors import visible_models
+from governance.workflows import tier_changes as services
 
 
 class DeterminationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -23,10 +23,14 @@ class DeterminationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Determination.objects.filter(model__in=visible_models(self.request.user)).select_related("threshold_set")
 
-    @extend_schema(request=None, responses=DeterminationSerializer)
+    @extend_schema(request=ConfirmSerializer, responses=DeterminationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
     def confirm(self, request, pk=None):
-        determination = services.confirm_relaxation(determination=self.get_object(), by=request.user)
+        serializer = ConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        determination = services.confirm_relaxation(
+            determination=self.get_object(), by=request.user, reasons=serializer.validated_data.get("reasons", "")
+        )
         determination.refresh_from_db()
         return Response(DeterminationSerializer(determination).data)
 

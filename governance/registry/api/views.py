@@ -11,9 +11,7 @@ from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
 from governance.api.permissions import IsRegulator, ReadOnlyOrRegulator
-from governance.determinations import services as determinations
 from governance.determinations.api.serializers import DeterminationSerializer
-from governance.determinations.cascade import descendant_ids
 from governance.registry import services
 from governance.registry.api.serializers import (
     AIModelSerializer,
@@ -28,9 +26,11 @@ from governance.registry.api.serializers import (
     TokenSerializer,
 )
 from governance.registry.filters import AIModelFilter, BenchmarkFilter, OrganizationFilter
+from governance.registry.lineage import descendant_ids
 from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
 from governance.registry.roles import organization_id_of, roles_of
 from governance.registry.selectors import public_models, visible_models
+from governance.workflows import tier_changes as determinations
 
 
 class TokenView(APIView):

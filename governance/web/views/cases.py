@@ -21,6 +21,7 @@ from governance.web.forms import (
     ReasonsForm,
     VoteForm,
 )
+from governance.workflows import cases as workflows
 
 
 @login_required
@@ -83,7 +84,7 @@ def contest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "decide":
         form = DecideForm(request.POST)
         if not _invalid(request, form):
-            services.decide_contest(contest=contest, by=user, **form.cleaned_data)
+            workflows.decide_contest(contest=contest, by=user, **form.cleaned_data)
             messages.success(request, "Decision recorded.")
     elif action == "dismiss":
         form = ReasonsForm(request.POST)
@@ -157,7 +158,7 @@ def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "vote":
         form = VoteForm(request.POST)
         if not _invalid(request, form):
-            result = services.cast_vote(appeal=appeal, by=user, **form.cleaned_data)
+            result = workflows.cast_vote(appeal=appeal, by=user, **form.cleaned_data)
             messages.success(
                 request,
                 "Vote recorded."
@@ -190,6 +191,6 @@ def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         form = CompleteReReviewForm(request.POST)
         if not _invalid(request, form):
-            services.complete_rereview(rereview=rereview, by=request.user, **form.cleaned_data)
+            workflows.complete_rereview(rereview=rereview, by=request.user, **form.cleaned_data)
             messages.success(request, "Re-review completed.")
     return redirect("rereview-detail", pk=pk)

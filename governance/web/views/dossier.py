@@ -14,17 +14,18 @@ from governance.cases import services as cases
 from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPEN_REREVIEW_STATES
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.compliance.selectors import visible_obligations
-from governance.determinations import services as determinations
-from governance.determinations.cascade import ancestor_ids, descendant_ids
 from governance.determinations.models import Determination
+from governance.determinations.selectors import assess
 from governance.platform.caching import cached_read
 from governance.registry import services as registry
+from governance.registry.lineage import ancestor_ids, descendant_ids
 from governance.registry.models import AIModel, Organization
 from governance.registry.roles import has_role, is_adjudicator, is_developer, organization_id_of
 from governance.registry.selectors import public_models, visible_evaluations, visible_models
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import ContestForm, ModelRegistrationForm, ReasonForm, TierRationaleForm
 from governance.web.fragments import render_fragment, with_csrf
+from governance.workflows import tier_changes as determinations
 
 CHART_WIDTH = 360
 
@@ -34,7 +35,7 @@ def chart_rows(model: AIModel) -> list[dict]:
     threshold_set = threshold_set_in_force()
     if threshold_set is None:
         return []
-    basis = determinations.assess(model, threshold_set).basis
+    basis = assess(model, threshold_set).basis
     rows = []
     for index, (domain, entry) in enumerate(basis["domains"].items()):
         capability = Decimal(entry["capability"]) if entry["capability"] is not None else None
@@ -164,7 +165,11 @@ def own_motion(request: HttpRequest, pk: int) -> HttpResponse:
 def resolve_relaxation(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     determination = get_object_or_404(Determination.objects.filter(model__in=visible_models(request.user)), pk=pk)
     if action == "confirm":
-        determinations.confirm_relaxation(determination=determination, by=request.user)
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        determinations.confirm_relaxation(
+            determination=determination, by=request.user, reasons=form.cleaned_data.get("reason", "")
+        )
         messages.success(request, f"Relaxation to Tier {determination.tier} confirmed and in force.")
     else:
         form = ReasonForm(request.POST)

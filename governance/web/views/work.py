@@ -16,7 +16,7 @@ from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
 from governance.compliance import services as compliance
 from governance.compliance.selectors import visible_obligations, visible_submissions
-from governance.determinations.bulk import impact_preview
+from governance.determinations.preview import impact_preview
 from governance.evidence import services as evidence
 from governance.evidence.imports import import_log
 from governance.notifications.models import Notification

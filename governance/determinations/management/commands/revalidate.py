@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.determinations.bulk import revalidate_all
+from governance.workflows.revalidation import revalidate_all
 
 
 class Command(BaseCommand):

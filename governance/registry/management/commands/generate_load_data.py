@@ -35,10 +35,10 @@ from django.utils import timezone
 from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
-from governance.determinations.bulk import revalidate_all
 from governance.determinations.models import Determination
 from governance.evidence.models import EvaluationResult
 from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
+from governance.workflows.revalidation import revalidate_all
 
 LOAD_MARK = "load"  # the jurisdiction of every load organisation
 LOAD_PREFIX = "load-"  # usernames, benchmark slugs, threshold set versions

@@ -25,10 +25,11 @@ from governance.cases.models import Contest
 from governance.compliance import services as compliance
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
-from governance.determinations.services import confirm_relaxation
 from governance.evidence import services as evidence
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
+from governance.workflows import cases as case_workflows
+from governance.workflows.tier_changes import confirm_relaxation
 
 PASSWORD = "governance-demo"
 ORGANISATIONS = [
@@ -359,7 +360,7 @@ class Command(BaseCommand):
                     message="Please provide the red-team protocol and raw transcripts.",
                 )
                 continue
-            c = cases.decide_contest(
+            c = case_workflows.decide_contest(
                 contest=c,
                 by=users["regulator2"],
                 outcome="upheld",
@@ -386,15 +387,17 @@ class Command(BaseCommand):
             cases.schedule_hearing(appeal=a, by=users["regulator"], hearing_at=now + timedelta(days=14))
             if plan == "appeal_hearing":
                 continue
-            cases.cast_vote(appeal=a, by=users["regulator"], vote="affirm", reasons="The evidence supports the tier.")
-            cases.cast_vote(
+            case_workflows.cast_vote(
+                appeal=a, by=users["regulator"], vote="affirm", reasons="The evidence supports the tier."
+            )
+            case_workflows.cast_vote(
                 appeal=a,
                 by=users["regulator3"],
                 vote="reverse",
                 tier=model.current_tier - 1,
                 reasons="The replication study is credible.",
             )
-            cases.cast_vote(
+            case_workflows.cast_vote(
                 appeal=a, by=users["regulator4"], vote="affirm", reasons="Replication used a weaker protocol."
             )
         # Re-reviews in every state.
@@ -406,7 +409,7 @@ class Command(BaseCommand):
                 continue
             rereview = cases.start_rereview(rereview=rereview, by=users["regulator3"])
             if state == "completed":
-                cases.complete_rereview(
+                case_workflows.complete_rereview(
                     rereview=rereview, by=users["regulator3"], outcome="no_change", rationale="No new capability found."
                 )
         # A staged release on a Tier 3 model.

@@ -1,14 +1,10 @@
-"""Lineage cascade (SPEC section 10): a parent's tier rise reaches every descendant."""
+"""Lineage (SPEC section 10): a model's ancestors and descendants, each in one recursive query."""
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
 
 from django.db import connection
 
-from governance.platform.jobs import enqueue
 from governance.registry.models import AIModel
-from governance.registry.selectors import models_by_id_for_follow_ups
 
 
 def _walk(sql: str, model_id: int) -> list[int]:
@@ -62,36 +58,3 @@ def ancestor_ids(model_id: int) -> list[int]:
         """,
         model_id,
     )
-
-
-PARENT_TIER_CHANGE = "parent_tier_change"
-
-
-def descendant_rereviews(models: Iterable[AIModel]) -> list[tuple[AIModel, str]]:
-    """``(descendant, reason)`` for the re-reviews a rise of each of ``models``' tiers calls
-    for; a descendant of several of them is listed once, for the first."""
-    models = list(models)
-    under = descendants_of([model.pk for model in models])
-    descendants = models_by_id_for_follow_ups({pk for pks in under.values() for pk in pks})
-    reasons: dict[int, str] = {}
-    for model in models:
-        for pk in sorted(under.get(model.pk, [])):
-            reasons.setdefault(pk, f"Ancestor {model} rose to Tier {model.current_tier}.")
-    return [(descendants[pk], reason) for pk, reason in reasons.items()]
-
-
-def open_descendant_rereviews(*, model: AIModel, actor: Any = None) -> None:
-    """A ``parent_tier_change`` re-review for every descendant of a model whose tier rose."""
-    from governance.cases.services import open_rereviews
-
-    open_rereviews(descendant_rereviews([model]), trigger=PARENT_TIER_CHANGE, actor=actor)
-
-
-def on_tier_rise(*, model: AIModel, actor: Any = None) -> None:
-    """Open re-reviews for every descendant and re-determine the direct children (whose
-    floor may now bind; their own rises cascade further)."""
-    from governance.determinations.tasks import revalidate_model_task
-
-    open_descendant_rereviews(model=model, actor=actor)
-    for child_id in AIModel.objects.filter(parent_id=model.pk).values_list("id", flat=True):
-        enqueue(revalidate_model_task, child_id)
