@@ -43,6 +43,8 @@ test: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	TESTING=1 $(VENV)/bin/mypy
 	TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 	TESTING=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-production-secret-value-xyz ALLOWED_HOSTS=aperture.example.org \

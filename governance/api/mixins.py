@@ -1,11 +1,11 @@
 from rest_framework.response import Response
 
-from governance.platform.caching import cached_read
+from governance.web.caching import cached_read
 
 
 class CachedListMixin:
     """A list endpoint read far more often than anything changes: each page is computed
-    once per change and kind of reader (:mod:`governance.platform.caching`)."""
+    once per change and kind of reader (:mod:`governance.web.caching`)."""
 
     cache_scope: str
 

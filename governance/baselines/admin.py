@@ -6,15 +6,22 @@ from governance.platform.errors import DomainError
 
 
 class ThresholdEntryInline(admin.TabularInline):
+    """Read-only: a draft's entries are edited through the API and the web form, which check
+    the ordering of section 3 and audit the change."""
+
     model = ThresholdEntry
     extra = 0
     fields = ["domain", "low", "high", "critical"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None or obj.status == ThresholdSet.Status.DRAFT
+        return False
 
-    has_add_permission = has_change_permission
-    has_delete_permission = has_change_permission
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ThresholdSet)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from governance.cases.models import (
@@ -11,7 +12,9 @@ from governance.cases.models import (
     ReleaseStage,
     ReReview,
 )
+from governance.cases.services.conflicts import declare_conflict
 from governance.platform.admin_base import ImmutableAdmin
+from governance.registry.roles import is_adjudicator
 
 
 class ReadOnlyCaseAdmin(admin.ModelAdmin):
@@ -79,11 +82,49 @@ class ReReviewAdmin(ReadOnlyCaseAdmin):
     search_fields = ["reference", "model__name"]
 
 
+class ConflictForm(forms.ModelForm):
+    """Refuses, as the service would, a declaration the signed-in user may not record."""
+
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["regulator", "organization", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not is_adjudicator(self.recorded_by):
+            raise forms.ValidationError("Only regulators record declarations of conflict.")
+        return cleaned
+
+
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(admin.ModelAdmin):
+    """Declarations are added through ``declare_conflict`` (audited); once made they stand."""
+
     list_display = ["regulator", "organization", "declared_at"]
     search_fields = ["regulator__username", "organization__name", "note"]
     autocomplete_fields = ["organization"]
+    fields = ["regulator", "organization", "note"]
+
+    form = ConflictForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.recorded_by = request.user
+        return form
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return
+        declared = declare_conflict(
+            by=request.user, regulator=obj.regulator, organization=obj.organization, note=obj.note
+        )
+        obj.pk, obj.declared_at = declared.pk, declared.declared_at
 
 
 @admin.register(ReleaseStage)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from governance.audit.admin_base import AuditedAdmin
 from governance.compliance.models import (
     ComplianceSubmission,
     EnforcementCase,
@@ -10,7 +11,9 @@ from governance.compliance.models import (
 
 
 @admin.register(ObligationTemplate)
-class ObligationTemplateAdmin(admin.ModelAdmin):
+class ObligationTemplateAdmin(AuditedAdmin):
+    """Templates are editable data (SPEC section 9); each change is audited."""
+
     list_display = ["tier", "kind", "period_months", "grace_days", "active"]
     list_filter = ["tier", "active"]
     search_fields = ["kind", "description"]

@@ -95,6 +95,6 @@ def assess(model: AIModel, threshold_set: ThresholdSet) -> TierOutcome:
     return determine_tier(
         thresholds=thresholds_of(threshold_set),
         observations=observations_for(model),
-        parent_tier=model.parent.current_tier if model.parent_id else None,
+        parent_tier=model.parent.current_tier if model.parent is not None else None,
         threshold_set=threshold_set.version,
     )

@@ -19,7 +19,8 @@ from governance.tiering.rule import DomainThreshold, Tiering, tiering
 def generations(parents: dict[int, int | None]) -> list[list[int]]:
     """Model ids by lineage depth, from ``{model: parent}``: roots, their children, and so on."""
     depths: dict[int, int] = {}
-    for pk in parents:
+    for start in parents:
+        pk: int | None = start
         path: list[int] = []
         while pk is not None and pk not in depths:
             if pk in path:  # registration rejects cycles; never loop on one that slipped in

@@ -77,7 +77,7 @@ def _superseded(pks: Sequence[int], *, before: str, reason: str, states: dict[in
     if not pks:
         return []
     Determination.objects.filter(pk__any=list(pks)).update(status=SUPERSEDED, superseded_at=timezone.now())
-    changes = {"status": [before, SUPERSEDED]}
+    changes: dict[str, list[Any]] = {"status": [before, SUPERSEDED]}
     if reason:
         changes["reason"] = [None, reason]
     return [PendingEvent("determination.superseded", LABEL, str(pk), changes, states[pk]) for pk in pks]
@@ -94,19 +94,10 @@ def write(
     for state, reason in drop_pending:
         by_reason.setdefault(reason, []).append(state)
     for reason, states in by_reason.items():
-        events += _superseded(
-            [s.pending_id for s in states],
-            before=PENDING,
-            reason=reason,
-            states={s.pending_id: s.developer_id for s in states},
-        )
-    replaced = [d.state for d in decisions if d.in_force and d.state.in_force_id is not None]
-    events += _superseded(
-        [s.in_force_id for s in replaced],
-        before=IN_FORCE,
-        reason="",
-        states={s.in_force_id: s.developer_id for s in replaced},
-    )
+        pending = {s.pending_id: s.developer_id for s in states if s.pending_id is not None}
+        events += _superseded(list(pending), before=PENDING, reason=reason, states=pending)
+    replaced = {d.state.in_force_id: d.state.developer_id for d in decisions if d.in_force and d.state.in_force_id}
+    events += _superseded(list(replaced), before=IN_FORCE, reason="", states=replaced)
     ids = insert_rows_returning_ids(
         Determination,
         _FIELDS,

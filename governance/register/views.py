@@ -3,16 +3,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from governance.platform.caching import cached_read
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import register_entries
 from governance.registry.models import Organization
+from governance.web.caching import cached_read
 from governance.web.fragments import render_fragment
 
 
 def register_page(request: HttpRequest) -> HttpResponse:
     """The public register: filter by tier and developer, search by name; no sign-in. The
-    rows are rendered once per change for each address (``governance.platform.caching``)."""
+    rows are rendered once per change for each address (``governance.web.caching``)."""
     filtered = RegisterFilter(request.GET, queryset=register_entries())
 
     def rows() -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, created, diff, record, record_many, snapshot
 from governance.platform.errors import Invalid, NotAllowed, full_clean_or_invalid
 from governance.platform.jobs import REVALIDATE_MODEL, enqueue
-from governance.registry.models import AIModel, Benchmark, Organization
+from governance.registry.models import AIModel, Benchmark, Membership, Organization
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
 from governance.tiering.calendar import add_months
 
@@ -185,3 +185,25 @@ def schedule_next_review(*, model: AIModel, actor: Any = None) -> None:
         changes={"next_review_due": [before, model.next_review_due]},
         organization_id=model.developer_id,
     )
+
+
+def set_membership(*, by: Any, user: Any, organization: Organization | None) -> None:
+    """Put ``user`` in ``organization`` (a user belongs to at most one), or take them out
+    (None). What a member may see follows from it, so every change is recorded."""
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().filter(user=user).first()
+        before = current.organization_id if current else None
+        after = organization.pk if organization else None
+        if before == after:
+            return
+        if current is not None:
+            current.delete()
+        if organization is not None:
+            Membership.objects.create(user=user, organization=organization)
+        record(
+            actor=by,
+            action="user.membership_changed",
+            obj=user,
+            changes={"organization": [before, after]},
+            organization_id=after or before,
+        )

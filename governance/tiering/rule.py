@@ -159,8 +159,9 @@ def tiering(
             rule_tier = level
     if not evidence_complete and rule_tier < 2:
         rule_tier = 2
-    floor_applied = parent_tier is not None and not evidence_complete and parent_tier > rule_tier
-    return Tiering(parent_tier if floor_applied else rule_tier, evidence_complete, floor_applied, rule_tier)
+    if parent_tier is not None and not evidence_complete and parent_tier > rule_tier:
+        return Tiering(parent_tier, evidence_complete, True, rule_tier)
+    return Tiering(rule_tier, evidence_complete, False, rule_tier)
 
 
 def decide(

@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from governance.notifications.services import unread_count
-from governance.platform.caching import state_of
+from governance.web.caching import state_of
 
 
 def aperture(request: HttpRequest) -> dict[str, Any]:

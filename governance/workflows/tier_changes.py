@@ -105,7 +105,7 @@ def decide(
                 completeness.append((state.id, state.developer_id, outcome.evidence_complete))
             continue
         rationale = notices.automatic_rationale(plan.change.value, state.current_tier, outcome.tier)
-        if state.in_force_kind in HUMAN_KINDS:
+        if state.in_force_kind in HUMAN_KINDS and state.in_force_id is not None:
             rationale += notices.replaces_decision(state.in_force_kind, state.in_force_id, state.standing, outcome.tier)
         decisions.append(
             Decision(

@@ -55,13 +55,14 @@ SHIFTED = [
 SLOW_RUN = f"""
 import time, django
 django.setup()
-from governance.determinations import bulk
-apply_chunk = bulk._apply_chunk
+from governance.workflows import revalidation
+decide = revalidation.decide
 def slow(*args, **kwargs):
-    apply_chunk(*args, **kwargs)
+    written = decide(*args, **kwargs)
     time.sleep(0.15)
-bulk._apply_chunk = slow
-bulk.revalidate_all(chunk_size={CHUNK})
+    return written
+revalidation.decide = slow
+revalidation.revalidate_all(chunk_size={CHUNK})
 """
 
 
@@ -168,12 +169,14 @@ def test_killed_revalidation_is_finished_by_a_rerun_without_duplicates(transacti
     queued = []
     monkeypatch.setattr(baselines, "enqueue", lambda task, *args, **kwargs: queued.append((task, args)))
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=SHIFTED)
+    preview = impact_preview(draft)  # while the previous set is in force
     shifted = baselines.publish(by=world.board, threshold_set=draft)
     assert shifted.status == "in_force" and queued == [(REVALIDATE_ALL, (shifted.pk,))]
     assert not Determination.objects.filter(threshold_set=shifted).exists()
 
     before = dict(AIModel.objects.values_list("id", "current_tier"))
-    target = {change["model"]: change["to_tier"] for change in impact_preview(shifted)["changes"]}
+    assert not preview["off_rule"]  # every tier in force is the rule's: the draft's moves are the run's
+    target = {change["model"]: change["to_tier"] for change in preview["changes"]}
     up = {pk for pk, tier in target.items() if tier > before[pk]}
     down = {pk for pk, tier in target.items() if tier < before[pk]}
     assert len(up) >= 15 and len(down) >= 10, (len(up), len(down))

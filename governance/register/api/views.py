@@ -9,10 +9,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
-from governance.platform.caching import state_of
 from governance.register.api.serializers import RegisterEntrySerializer
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES, register_entries, tier_changes
+from governance.web.caching import state_of
 
 CSV_COLUMNS = [
     "id",

@@ -16,12 +16,12 @@ from governance.cases.selectors import visible_appeals, visible_contests, visibl
 from governance.compliance.selectors import visible_obligations
 from governance.determinations.models import Determination
 from governance.determinations.selectors import assess
-from governance.platform.caching import cached_read
 from governance.registry import services as registry
 from governance.registry.lineage import ancestor_ids, descendant_ids
 from governance.registry.models import AIModel, Organization
 from governance.registry.roles import has_role, is_adjudicator, is_developer, organization_id_of
 from governance.registry.selectors import public_models, visible_evaluations, visible_models
+from governance.web.caching import cached_read
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import ContestForm, ModelRegistrationForm, ReasonForm, TierRationaleForm
 from governance.web.fragments import render_fragment, with_csrf
