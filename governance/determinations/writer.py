@@ -17,6 +17,7 @@ from governance.determinations.models import Determination
 from governance.determinations.selectors import ModelState
 from governance.platform.bulk_insert import insert_rows_returning_ids
 from governance.platform.errors import IllegalTransition
+from governance.tiering import transitions
 
 LABEL = Determination._meta.label_lower
 IN_FORCE = Determination.Status.IN_FORCE
@@ -162,7 +163,7 @@ def _in_force_event(pk: int, state: ModelState, tier: int) -> PendingEvent:
 def locked_pending(determination: Determination) -> Determination:
     """``determination`` locked, if it is still a relaxation awaiting confirmation."""
     locked = Determination.objects.select_for_update(of=("self",)).get(pk=determination.pk)
-    if locked.status != PENDING:
+    if not transitions.allows("determination", "confirm", locked.status):
         raise IllegalTransition(f"This determination is {locked.get_status_display().lower()}, not pending.")
     return locked
 

@@ -14,6 +14,7 @@ from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
 from governance.platform.jobs import REVALIDATE_MODEL, enqueue
 from governance.registry.models import AIModel, Benchmark, Organization
 from governance.registry.roles import has_role, is_adjudicator, organization_id_of
+from governance.tiering import transitions
 from governance.tiering.scores import ScoreOutOfRange, normalize
 
 EVALUATION_FIELDS = (
@@ -102,12 +103,19 @@ def submit_evaluation(
     return evaluation
 
 
+_VERBS = {
+    EvaluationResult.Status.ACCEPTED: "accept",
+    EvaluationResult.Status.REJECTED: "reject",
+    EvaluationResult.Status.WITHDRAWN: "withdraw",
+}
+
+
 def _transition(
     evaluation: EvaluationResult, *, by: Any, source: str, target: str, action: str, reason: str = ""
 ) -> EvaluationResult:
     with transaction.atomic():
         locked = EvaluationResult.objects.select_for_update(of=("self",)).select_related("model").get(pk=evaluation.pk)
-        if locked.status != source:
+        if not transitions.allows("evaluationresult", _VERBS[target], locked.status):
             raise IllegalTransition(f"Only a {source} evaluation can be {target}; this one is {locked.status}.")
         locked.status = target
         locked.reviewed_by = by

@@ -9,6 +9,7 @@ from governance.cases.models import CaseFile, ConflictOfInterest
 from governance.platform.errors import IllegalTransition
 from governance.platform.uploads import check_upload
 from governance.registry.roles import is_adjudicator, organization_id_of
+from governance.tiering import transitions
 
 
 class Determine(Protocol):
@@ -17,35 +18,19 @@ class Determine(Protocol):
     def __call__(self, *, model: Any, tier: int, kind: str, rationale: str, by: Any) -> Any: ...
 
 
-# action → (states it may start from, state it leads to); None keeps the state.
-CONTEST_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "assign": (frozenset({"filed", "under_review"}), "under_review"),
-    "request_information": (frozenset({"under_review"}), "awaiting_information"),
-    "provide_information": (frozenset({"awaiting_information"}), "under_review"),
-    "decide": (frozenset({"under_review"}), "decided"),
-    "dismiss": (frozenset({"filed"}), "dismissed"),
-    "withdraw": (frozenset({"filed", "under_review", "awaiting_information"}), "withdrawn"),
-}
-APPEAL_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "assign_panel": (frozenset({"filed"}), "panel_assigned"),
-    "schedule_hearing": (frozenset({"panel_assigned", "hearing_scheduled"}), "hearing_scheduled"),
-    "vote": (frozenset({"hearing_scheduled"}), None),
-    "withdraw": (frozenset({"filed", "panel_assigned", "hearing_scheduled"}), "withdrawn"),
-}
-REREVIEW_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "start": (frozenset({"scheduled", "open"}), "in_progress"),
-    "complete": (frozenset({"open", "in_progress"}), "completed"),
-    "cancel": (frozenset({"scheduled", "open", "in_progress"}), "cancelled"),
-}
+CONTEST_TRANSITIONS = "contest"
+APPEAL_TRANSITIONS = "appeal"
+REREVIEW_TRANSITIONS = "rereview"
 
 
-def target_state(table: dict, action: str, state: str, label: str) -> str:
-    """The state ``action`` leads to from ``state``, or 409 if it is not allowed there."""
-    sources, target = table[action]
-    if state not in sources:
+def target_state(kind: str, action: str, state: str, label: str) -> str:
+    """The state ``action`` leads to from ``state`` (``governance.tiering.transitions``), or
+    409 if it is not allowed there."""
+    target = transitions.leads_to(kind, action, state)
+    if target is None:
         readable = action.replace("_", " ")
         raise IllegalTransition(f"Cannot {readable} a {label} that is {state.replace('_', ' ')}.")
-    return target or state
+    return target
 
 
 def is_conflicted(user: Any, organization_id: int) -> bool:

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
+from governance.tiering import transitions
 
 register = template.Library()
 
@@ -70,3 +71,11 @@ def basis_sentences(basis: dict[str, Any]) -> list[str]:
 @register.filter
 def humanize_state(value: str) -> str:
     return (value or "").replace("_", " ")
+
+
+@register.filter
+def may(obj: Any, action: str) -> bool:
+    """Whether ``obj``'s state allows ``action`` (``governance.tiering.transitions``): the pages
+    offer only what the services would accept. Whether the reader may act is the view's."""
+    state = getattr(obj, "state", None) or getattr(obj, "status", "")
+    return transitions.allows(obj._meta.model_name, action, state)
