@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from governance.notifications.models import Notification
-from governance.platform.jobs import enqueue
+from governance.platform.jobs import SEND_NOTIFICATION_EMAILS, enqueue
 
 
 def members_of(organization_id: int) -> models.QuerySet:
@@ -33,9 +33,7 @@ def send_in_bulk(rows: list[Notification]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     ids = [n.pk for n in created if n.pk is not None]
     if ids:
-        from governance.notifications.tasks import send_notification_emails
-
-        enqueue(send_notification_emails, ids)
+        enqueue(SEND_NOTIFICATION_EMAILS, ids)
     return created
 
 

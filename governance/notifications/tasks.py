@@ -6,9 +6,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance.notifications.models import Notification
+from governance.platform.jobs import SEND_NOTIFICATION_EMAILS
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    name=SEND_NOTIFICATION_EMAILS,
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=8,
+)
 def send_notification_emails(self, notification_ids: list[int]) -> int:
     """E-mail each notification not yet sent; safe to run twice (rows are locked and stamped)."""
     sent = 0

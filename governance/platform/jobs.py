@@ -16,6 +16,7 @@ from django.db import transaction
 
 REVALIDATE_MODEL = "governance.revalidate_model"
 REVALIDATE_ALL = "governance.revalidate_all"
+SEND_NOTIFICATION_EMAILS = "governance.notifications.tasks.send_notification_emails"
 
 
 def _named(name: str) -> Task:

@@ -14,6 +14,7 @@ from governance.cases.filters import AppealFilter, ContestFilter, ReReviewFilter
 from governance.cases.models import ConflictOfInterest
 from governance.cases.selectors import visible_appeals, visible_case_files, visible_contests, visible_rereviews
 from governance.determinations.models import Determination
+from governance.registry.roles import sees_all_dossiers
 from governance.registry.selectors import visible_models
 from governance.workflows import cases as workflows
 
@@ -218,8 +219,6 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     ordering = ["id"]
 
     def get_queryset(self):
-        from governance.registry.roles import sees_all_dossiers
-
         if not sees_all_dossiers(self.request.user):
             return ConflictOfInterest.objects.none()
         return ConflictOfInterest.objects.all()

@@ -16,6 +16,7 @@ from governance.cases.selectors import visible_appeals, visible_contests, visibl
 from governance.compliance.selectors import visible_obligations
 from governance.determinations.models import Determination
 from governance.determinations.selectors import assess
+from governance.platform.errors import Invalid, NotAllowed
 from governance.registry import services as registry
 from governance.registry.lineage import ancestor_ids, descendant_ids
 from governance.registry.models import AIModel, Organization
@@ -129,8 +130,6 @@ def _model_for_action(request: HttpRequest, pk: int) -> AIModel:
 def revalidate(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model_for_action(request, pk)
     if not is_adjudicator(request.user):
-        from governance.platform.errors import NotAllowed
-
         raise NotAllowed("Only a regulator revalidates a model.")
     result = determinations.revalidate_model(model_id=model.pk, actor=request.user)
     messages.success(
@@ -221,8 +220,6 @@ def register_model(request: HttpRequest) -> HttpResponse:
         developer = data.pop("developer")
         data["parameter_count"] = data["parameter_count"] or None
         data["weights_sha256"] = (data["weights_sha256"] or "").lower()
-        from governance.platform.errors import Invalid
-
         try:
             model = registry.register_model(by=user, developer=developer, **data)
         except Invalid as error:
