@@ -11,7 +11,7 @@ Steps: (a) load data, regenerated unless the database already holds exactly
 ``BENCH_MODELS`` untouched load models; (b) a baseline shift is published and the tables
 vacuumed, then (c) the hand-written SQL lower bound and (d) the naive per-model loop are timed on that state
 (both rolled back) before (b') the product's ``revalidate_all()`` runs in a child process
-whose peak RSS is read with ``os.wait4``, and once more to show it writes nothing;
+which reports its own peak RSS (VmHWM), and once more to show it writes nothing;
 (e) the impact preview of another draft; (f) SQL queries per page, computed and cached, and
 the time to compute one afresh; (g) HTTP latency at 20 concurrent clients against gunicorn,
 beside a minimal Django JSON view served the same way (``REDIS_URL`` set: the servers cache
@@ -251,14 +251,13 @@ def step_publish_shift(board) -> Any:
 
 
 def run_revalidation(env: dict[str, str]) -> dict[str, Any]:
-    """``revalidate_all()`` in a child process; its peak RSS via ``os.wait4``."""
+    """``revalidate_all()`` in a child process, which reports its own peak RSS."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "revalidate_child.py")], env=env, cwd=ROOT, stdout=out, stderr=err
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        process.wait()
         wall = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
@@ -267,7 +266,6 @@ def run_revalidation(env: dict[str, str]) -> dict[str, Any]:
         raise RuntimeError(f"revalidation failed ({process.returncode}):\n{stdout}\n{stderr}")
     report = json.loads(stdout.strip().splitlines()[-1])
     report["wall_s"] = wall
-    report["peak_rss_mb"] = usage.ru_maxrss / 1024
     return report
 
 
@@ -370,11 +368,11 @@ def step_http(env: dict[str, str], regulator, dossier_model, *, requests: int, c
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from rest_framework.authtoken.models import Token
 
     from bench.http_load import drive, gunicorn
+    from governance.registry.services import issue_token
 
-    token, _ = Token.objects.get_or_create(user=regulator)
+    _, token_key = issue_token(user=regulator)
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(regulator.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -382,7 +380,7 @@ def step_http(env: dict[str, str], regulator, dossier_model, *, requests: int, c
     session.save()
     # As behind the TLS-terminating proxy of production (SECURE_PROXY_SSL_HEADER).
     proxy = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
-    api_headers = {**proxy, "Authorization": f"Token {token.key}", "Accept": "application/json"}
+    api_headers = {**proxy, "Authorization": f"Token {token_key}", "Accept": "application/json"}
     page_headers = {**proxy, "Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
     server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings", "ALLOWED_HOSTS": "127.0.0.1"}
     if CACHE_URL:

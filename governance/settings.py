@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "governance.determinations",
     "governance.cases",
     "governance.compliance",
+    "governance.access",
     "governance.notifications",
     "governance.register",
     "governance.web",
@@ -212,10 +213,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# REST API. Tokens (SPEC 16): hashed (knox), expiring, revocable, optionally scoped.
+KNOX_TOKEN_MODEL = "registry.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "90"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": 50,
+}
+
+# The access gate (SPEC 21): how long a Tier 3 grant lasts, and the signed confirmation link.
+ACCESS_GRANT_MONTHS = int(os.environ.get("ACCESS_GRANT_MONTHS", "12"))
+SIGNUP_CONFIRM_DAYS = int(os.environ.get("SIGNUP_CONFIRM_DAYS", "3"))
+
 # REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.api.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

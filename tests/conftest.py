@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.test import APIClient
 
+from governance.access.defaults import install_defaults
+from governance.access.models import AccessCondition, Attestation
 from governance.baselines import services as baselines
 from governance.compliance.defaults import install_default_templates
 from governance.compliance.models import ObligationTemplate
@@ -41,6 +43,7 @@ def restore_reference_data() -> None:
     for slug, name, catastrophic in SEEDED_DOMAINS:
         RiskDomain.objects.get_or_create(slug=slug, defaults={"name": name, "catastrophic": catastrophic})
     install_default_templates(ObligationTemplate)
+    install_defaults(AccessCondition, Attestation)
 
 
 class World:

@@ -3,6 +3,8 @@
 from django.urls import include, path
 
 urlpatterns = [
+    # Before the registry: ``models/import-card/`` would otherwise match a model's detail route.
+    path("", include("governance.access.api.urls")),
     path("", include("governance.registry.api.urls")),
     path("", include("governance.evidence.api.urls")),
     path("", include("governance.baselines.api.urls")),

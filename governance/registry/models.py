@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from knox.models import AbstractAuthToken
 
 
 class Organization(models.Model):
@@ -8,12 +9,17 @@ class Organization(models.Model):
         DEVELOPER = "developer", "Developer"
         EVALUATOR = "evaluator", "Evaluator"
         RESEARCH = "research", "Research"
+        HOST = "host", "Host"
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     jurisdiction = models.CharField(max_length=100, blank=True)
     accredited = models.BooleanField(
         default=False, help_text="An accredited evaluator: only its results count for tiering."
+    )
+    verified = models.BooleanField(
+        default=False,
+        help_text="A research organisation the regulator has verified: its affiliations count for Tier 3 access.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -131,3 +137,18 @@ class AIModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (SPEC 16): stored as a hash, expiring, listed and revoked by its owner,
+    optionally limited to one ``scope`` (``access:check`` for a host's gate calls)."""
+
+    class Scope(models.TextChoices):
+        FULL = "", "Full access"
+        ACCESS_CHECK = "access:check", "Access check only"
+
+    scope = models.CharField(max_length=40, choices=Scope.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"

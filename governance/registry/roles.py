@@ -9,29 +9,36 @@ COMPLIANCE = "compliance"
 DEVELOPER = "developer"
 EVALUATOR = "evaluator"
 AUDITOR = "auditor"
-ALL_ROLES = (REGULATOR, BOARD, COMPLIANCE, DEVELOPER, EVALUATOR, AUDITOR)
+REQUESTER = "requester"
+INSTITUTION_VERIFIER = "institution_verifier"
+HOST = "host"
+ALL_ROLES = (REGULATOR, BOARD, COMPLIANCE, DEVELOPER, EVALUATOR, AUDITOR, REQUESTER, INSTITUTION_VERIFIER, HOST)
 
 # Staff of the regulator or its oversight body: they read every dossier.
 OVERSIGHT_ROLES = frozenset({REGULATOR, BOARD, COMPLIANCE, AUDITOR})
 
 
 def _identify(user: Any) -> None:
-    """Read the user's roles and organisation in one query and keep them on the user for
-    the request (every permission check and cached read needs both)."""
+    """Read the user's roles and organisation (its id and kind) in one query and keep them
+    on the user for the request (every permission check and cached read needs both)."""
     from django.contrib.auth import get_user_model
     from django.db.models import OuterRef, Subquery
 
     from governance.registry.models import Membership
 
-    organization = Membership.objects.filter(user_id=OuterRef("pk")).values("organization_id")[:1]
+    membership = Membership.objects.filter(user_id=OuterRef("pk"))
     rows = list(
         get_user_model()
         ._default_manager.filter(pk=user.pk)
-        .annotate(organization_id=Subquery(organization))
-        .values_list("groups__name", "organization_id")
+        .annotate(
+            organization_id=Subquery(membership.values("organization_id")[:1]),
+            organization_kind=Subquery(membership.values("organization__kind")[:1]),
+        )
+        .values_list("groups__name", "organization_id", "organization_kind")
     )
-    user._aperture_roles = frozenset(name for name, _ in rows if name in ALL_ROLES)
+    user._aperture_roles = frozenset(name for name, _, _ in rows if name in ALL_ROLES)
     user._aperture_org_id = rows[0][1] if rows else None
+    user._aperture_org_kind = rows[0][2] if rows else None
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -71,3 +78,21 @@ def is_developer(user: Any) -> bool:
 
 def is_evaluator(user: Any) -> bool:
     return has_role(user, EVALUATOR) and organization_id_of(user) is not None
+
+
+def organization_kind_of(user: Any) -> str | None:
+    """The kind of the user's organisation (``developer``, ``host``...), cached for the request."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_aperture_org_kind"):
+        _identify(user)
+    return user._aperture_org_kind
+
+
+def is_host(user: Any) -> bool:
+    """A member of a host organisation (a model hub or mirror, SPEC 21)."""
+    return organization_kind_of(user) == "host"
+
+
+def is_institution_verifier(user: Any) -> bool:
+    return has_role(user, INSTITUTION_VERIFIER) and organization_kind_of(user) == "research"

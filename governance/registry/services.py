@@ -9,14 +9,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from governance.audit.services import PendingEvent, created, diff, record, record_many, snapshot
+from governance.audit.services import PendingEvent, created, diff, jsonable, record, record_many, snapshot
 from governance.platform.errors import Invalid, NotAllowed, full_clean_or_invalid
 from governance.platform.jobs import REVALIDATE_MODEL, enqueue
-from governance.registry.models import AIModel, Benchmark, Membership, Organization
+from governance.registry.models import AIModel, ApiToken, Benchmark, Membership, Organization
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
 from governance.tiering.calendar import add_months
 
-ORGANIZATION_FIELDS = ("name", "kind", "jurisdiction", "accredited")
+ORGANIZATION_FIELDS = ("name", "kind", "jurisdiction", "accredited", "verified")
 BENCHMARK_FIELDS = (
     "slug",
     "name",
@@ -47,6 +47,52 @@ def create_organization(*, by: Any, **data: Any) -> Organization:
             changes=created(organization, ORGANIZATION_FIELDS),
         )
     return organization
+
+
+def set_research_verified(*, by: Any, organization: Organization, verified: bool, reasons: str = "") -> Organization:
+    """A regulator marks a research organisation verified (its verifiers' confirmations then
+    count for Tier 3 access, SPEC 21) or withdraws the verification."""
+    if not is_adjudicator(by):
+        raise NotAllowed("Only a regulator verifies research organisations.")
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        if organization.kind != Organization.Kind.RESEARCH:
+            raise Invalid("Only a research organisation can be verified.")
+        if organization.verified != verified:
+            record(
+                actor=by,
+                action="organization.verified" if verified else "organization.unverified",
+                obj=organization,
+                changes={"verified": [organization.verified, verified], "reasons": [None, reasons]},
+            )
+            organization.verified = verified
+            organization.save(update_fields=["verified"])
+    return organization
+
+
+def issue_token(*, user: Any, scope: str = "") -> tuple[ApiToken, str]:
+    """A new API token for ``user``; the key is returned this once and stored only hashed."""
+    with transaction.atomic():
+        token, key = ApiToken.objects.create(user=user, scope=scope)
+        record(
+            actor=user,
+            action="api_token.created",
+            obj=user,
+            changes={
+                "token": [None, token.token_key],
+                "scope": [None, scope],
+                "expiry": [None, jsonable(token.expiry)],
+            },
+        )
+    return token, key
+
+
+def revoke_token(*, by: Any, token: ApiToken) -> None:
+    if token.user_id != by.pk and not by.is_superuser:
+        raise NotAllowed("Only a token's owner revokes it.")
+    with transaction.atomic():
+        record(actor=by, action="api_token.revoked", obj=token.user, changes={"token": [token.token_key, None]})
+        token.delete()
 
 
 def create_benchmark(*, by: Any, **data: Any) -> Benchmark:

@@ -60,6 +60,19 @@ TRANSITIONS: dict[str, Table] = {
         "decide": _t("hearing_scheduled", "decided"),
         "withdraw": _t("filed panel_assigned hearing_scheduled", "withdrawn"),
     },
+    "accessrequest": {
+        "verify_identity": _t("submitted", "identity_verified"),
+        "confirm_affiliation": _t("identity_verified", "affiliation_confirmed"),
+        # Tier 3 also needs the affiliation confirmed: the service asks the tier in force.
+        "approve": _t("identity_verified affiliation_confirmed", "approved"),
+        "deny": _t("submitted identity_verified affiliation_confirmed", "denied"),
+        "withdraw": _t("submitted identity_verified affiliation_confirmed", "withdrawn"),
+    },
+    "accessgrant": {
+        "expire": _t("active", "expired"),
+        "suspend": _t("active", "suspended"),
+        "revoke": _t("active suspended", "revoked"),
+    },
     "rereview": {
         "start": _t("scheduled open", "in_progress"),
         "complete": _t("open in_progress", "completed"),

@@ -1,12 +1,14 @@
 """What follows a tier change (SPEC section 4), for any number of models at once: the
-mirror on the model and its next periodic review, the notices, the compliance obligations,
-the re-reviews and the derivatives (section 10). Written once, for one model or a million."""
+mirror on the model and its next periodic review, the access grants an escalation suspends
+(section 21), the notices, the compliance obligations, the re-reviews and the derivatives
+(section 10). Written once, for one model or a million."""
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
 
+from governance.access.services import act_on_tier_changes
 from governance.cases.services import open_rereviews
 from governance.compliance.services import sync_obligations_many
 from governance.determinations.writer import Written
@@ -43,6 +45,7 @@ def follow(
         return
     in_force = [w for w in written if w.in_force]
     mirror_tiers(((w.state.id, w.tier, w.evidence_complete) for w in in_force), now=timezone.now())
+    act_on_tier_changes(((w.state.id, w.tier, w.previous_tier) for w in in_force if w.rose), actor=actor)
     _notify(written)
     models = models_by_id_for_follow_ups(w.state.id for w in written)
     sync_obligations_many([(models[w.state.id], w.tier) for w in in_force], actor=actor)

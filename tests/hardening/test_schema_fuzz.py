@@ -26,11 +26,11 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from governance.registry import services as registry
 from governance.workflows import cases as workflows
 from governance.wsgi import application
 
@@ -97,8 +97,8 @@ def fuzz_world(django_db_setup, django_db_blocker):
             populate(world)
             headers = {"anonymous": {}}
             for role in ROLES[:-1]:
-                token, _ = Token.objects.get_or_create(user=getattr(world, role))
-                headers[role] = {"Authorization": f"Token {token.key}"}
+                _, key = registry.issue_token(user=getattr(world, role))
+                headers[role] = {"Authorization": f"Token {key}"}
             pools = {label: _ids(label) for label in {*PATH_MODELS.values(), *BODY_MODELS.values()}}
             yield headers, pools, world
         finally:

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
+from governance.registry.models import AIModel, ApiToken, Benchmark, Organization, RiskDomain
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -102,9 +102,23 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=4096)
+    scope = serializers.ChoiceField(choices=ApiToken.Scope.choices, required=False, default="", allow_blank=True)
 
 
 class TokenSerializer(serializers.Serializer):
+    """A new token: ``token`` is shown this once and stored only as a hash."""
+
     token = serializers.CharField()
+    id = serializers.CharField(help_text="The token's public prefix, by which it is listed and revoked.")
+    scope = serializers.CharField()
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="token_key", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "scope", "created", "expiry"]

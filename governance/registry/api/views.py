@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from governance.registry import services
 from governance.registry.api.serializers import (
     AIModelSerializer,
     AIModelUpdateSerializer,
+    ApiTokenSerializer,
     BenchmarkSerializer,
     LineageSerializer,
     MeSerializer,
@@ -27,7 +27,7 @@ from governance.registry.api.serializers import (
 )
 from governance.registry.filters import AIModelFilter, BenchmarkFilter, OrganizationFilter
 from governance.registry.lineage import descendant_ids
-from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
+from governance.registry.models import AIModel, ApiToken, Benchmark, Organization, RiskDomain
 from governance.registry.roles import organization_id_of, roles_of
 from governance.registry.selectors import public_models, visible_models
 from governance.workflows import tier_changes as determinations
@@ -52,8 +52,23 @@ class TokenView(APIView):
                 status=status.HTTP_401_UNAUTHORIZED,
                 headers={"WWW-Authenticate": "Token"},
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = services.issue_token(user=user, scope=serializer.validated_data["scope"])
+        return Response({"token": key, "id": token.token_key, "scope": token.scope, "expiry": token.expiry})
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The caller's own API tokens (never their keys), and revoking one."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_field = "token_key"
+    pagination_class = None
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.revoke_token(by=self.request.user, token=instance)
 
 
 class MeView(APIView):
