@@ -150,3 +150,36 @@ class ReviewForm(forms.Form):
         choices=[("accepted", "Accepted"), ("deficient", "Deficient"), ("rejected", "Rejected")]
     )
     notes = forms.CharField(widget=forms.Textarea, required=False)
+
+
+def research_organizations():
+    return Organization.objects.filter(kind=Organization.Kind.RESEARCH).order_by("name")
+
+
+class ProfileForm(forms.Form):
+    legal_name = forms.CharField(max_length=200, label="Legal name")
+    country = forms.CharField(max_length=60, help_text="Two-letter ISO 3166-1 code, e.g. DE.")
+    affiliation = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text="Your research organisation, if any (Tier 3 access needs a verified one).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["affiliation"].queryset = research_organizations()
+
+
+class SignupForm(ProfileForm):
+    username = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    password = forms.CharField(widget=forms.PasswordInput, strip=False, max_length=4096)
+    field_order = ["username", "email", "password", "legal_name", "country", "affiliation"]
+
+
+class AccessRequestForm(forms.Form):
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000, help_text="Tier 3: your research."
+    )
+    accept = forms.BooleanField(label="I accept the attestation above")
+    attestation_version = forms.CharField(widget=forms.HiddenInput, max_length=20)

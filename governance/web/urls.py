@@ -1,10 +1,19 @@
 from django.urls import include, path
 
-from governance.web.views import cases, dashboard, dossier, work
+from governance.web.views import access, cases, dashboard, dossier, work
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("accounts/signup/", access.sign_up, name="signup"),
+    path("accounts/confirm/<str:token>/", access.confirm, name="signup-confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("access/", access.my_access, name="my-access"),
+    path("access/<int:pk>/", access.request_access, name="request-access"),
+    path("access/queue/", access.developer_queue, name="access-queue"),
+    path("access/institution/", access.institution_queue, name="access-institution"),
+    path("access/register/", access.access_register, name="access-register-page"),
+    path("access/requests/<int:pk>/<str:action>/", access.request_action, name="access-request-action"),
+    path("access/grants/<int:pk>/revoke/", access.revoke_grant, name="access-grant-revoke"),
     path("models/new/", dossier.register_model, name="model-new"),
     path("models/<int:pk>/", dossier.dossier, name="model-detail"),
     path("models/<int:pk>/revalidate/", dossier.revalidate, name="model-revalidate"),
