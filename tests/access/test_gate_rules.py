@@ -223,3 +223,28 @@ def test_attestation_versions_replace_each_other(gate, api):
     assert old.status_code == 400
     grant = approved(gate, model, gate.member, purpose="")
     assert grant.attestation_version == "2"
+
+
+def test_an_access_register_audit_is_generated_from_the_register(gate, api):
+    from governance.compliance.models import Obligation
+
+    model = gate.model(3)
+    approved(gate, model)
+    hub = gate.host_client()
+    hub.get(f"/api/v1/access/check/?model={model.pk}&requester={gate.researcher.pk}")
+    hub.get(f"/api/v1/access/check/?model={model.pk}&requester={gate.member.pk}")
+    obligation = Obligation.objects.get(model=model, kind="access_register_audit")
+    today = timezone.localdate().isoformat()
+    response = api(gate.world.dev_aurora).post(
+        f"/api/v1/obligations/{obligation.pk}/register-audit/", {"period_end": today}
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert '"checks_allowed": 1' in body["notes"] and '"checks_refused": 1' in body["notes"]
+    assert '"granted": 1' in body["notes"]
+    submission = obligation.submissions.get()
+    lines = submission.files.get().file.read().decode().strip().splitlines()
+    assert len(lines) == 4 and lines[0].startswith("at,kind,model")
+    other = Obligation.objects.filter(model=model).exclude(kind="access_register_audit").first()
+    refused = api(gate.world.dev_aurora).post(f"/api/v1/obligations/{other.pk}/register-audit/", {"period_end": today})
+    assert refused.status_code == 400

@@ -1,4 +1,3 @@
-import csv
 from pathlib import PurePath
 
 from django.http import StreamingHttpResponse
@@ -11,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.access import gate, huggingface, services
+from governance.access import exports, gate, huggingface, services
 from governance.access.api.serializers import (
     AccessGrantSerializer,
     AccessRequestCreateSerializer,
@@ -27,7 +26,6 @@ from governance.access.api.serializers import (
 )
 from governance.access.filters import AccessGrantFilter, AccessRequestFilter, RegisterEntryFilter
 from governance.access.selectors import attestations_in_force, visible_grants, visible_register, visible_requests
-from governance.platform.csv import safe_row
 from governance.platform.errors import Invalid, NotVisible
 from governance.registry import services as registry
 from governance.registry.api.serializers import AIModelSerializer
@@ -128,14 +126,6 @@ class AccessRegisterView(generics.ListAPIView):
         return visible_register(self.request.user)
 
 
-CSV_COLUMNS = ["at", "kind", "model", "model_name", "requester", "grant", "host", "tier", "allowed", "reason"]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 class AccessRegisterCsvView(APIView):
     """The access register as CSV, per model and period (``?model=&since=&until=``)."""
 
@@ -144,29 +134,7 @@ class AccessRegisterCsvView(APIView):
         filterset = RegisterEntryFilter(request.GET, queryset=visible_register(request.user).order_by("at", "id"))
         if not filterset.is_valid():
             raise Invalid(fields={name: list(errors) for name, errors in filterset.errors.items()})
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield writer.writerow(CSV_COLUMNS)
-            for entry in filterset.qs.iterator(chunk_size=2000):
-                yield writer.writerow(
-                    safe_row(
-                        [
-                            entry.at.isoformat(),
-                            entry.kind,
-                            entry.model_id,
-                            str(entry.model),
-                            entry.requester_id,
-                            entry.grant_id or "",
-                            entry.host.name if entry.host_id else "",
-                            entry.tier or "",
-                            "" if entry.allowed is None else ("yes" if entry.allowed else "no"),
-                            entry.reason,
-                        ]
-                    )
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.csv_lines(filterset.qs), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="aperture-access-register.csv"'
         return response
 

@@ -55,6 +55,11 @@ class SubmissionCreateSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
+class RegisterAuditSerializer(serializers.Serializer):
+    period_end = serializers.DateField()
+    since = serializers.DateField(required=False, help_text="Default: the day after the previous period ended.")
+
+
 class ReviewSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["accepted", "deficient", "rejected"])
     notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)

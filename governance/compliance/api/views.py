@@ -10,6 +10,7 @@ from governance.compliance import services
 from governance.compliance.api import serializers as s
 from governance.compliance.selectors import visible_enforcement, visible_obligations, visible_submissions
 from governance.registry.selectors import visible_models
+from governance.workflows import access_audit
 
 
 class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -20,6 +21,17 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return visible_obligations(self.request.user)
+
+    @extend_schema(request=s.RegisterAuditSerializer, responses={201: s.SubmissionSerializer})
+    @action(detail=True, methods=["post"], url_path="register-audit")
+    def register_audit(self, request, pk=None):
+        """Submit an ``access_register_audit`` period generated from the access register."""
+        serializer = s.RegisterAuditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = access_audit.submit_register_audit(
+            by=request.user, obligation=self.get_object(), **serializer.validated_data
+        )
+        return Response(s.SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
 
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
