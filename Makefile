@@ -31,7 +31,7 @@ run: seed
 	echo ""; \
 	echo "  Aperture is running at http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"; \
 	echo "  Demo logins (password governance-demo): regulator regulator2 regulator3 regulator4 board"; \
-	echo "  compliance auditor dev-aurora dev-borealis evaluator"; \
+	echo "  compliance auditor dev-aurora dev-borealis evaluator researcher institution hub"; \
 	echo ""; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

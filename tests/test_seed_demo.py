@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from governance.access.models import AccessGrant, AccessRequest, RegisterEntry
 from governance.audit.services import verify_chain
 from governance.cases.models import Appeal, Contest
 from governance.compliance.models import Obligation
@@ -41,6 +42,17 @@ def test_seed_demo_is_realistic_and_idempotent(django_user_model):
         "withdrawn",
     }
     assert Obligation.objects.filter(status="overdue").exists()
+    assert set(AccessRequest.objects.values_list("state", flat=True)) == {
+        "submitted",
+        "identity_verified",
+        "affiliation_confirmed",
+        "approved",
+        "denied",
+        "withdrawn",
+    }
+    assert set(AccessGrant.objects.values_list("state", flat=True)) == {"active", "revoked", "suspended"}
+    assert RegisterEntry.objects.filter(kind="check", allowed=True).exists()
+    assert RegisterEntry.objects.filter(kind="check", allowed=False).exists()
     assert Determination.objects.filter(status="pending_confirmation").exists()
     assert set(AIModel.objects.values_list("current_tier", flat=True)) == {1, 2, 3, 4}
     for username in (
@@ -54,6 +66,9 @@ def test_seed_demo_is_realistic_and_idempotent(django_user_model):
         "dev-aurora",
         "dev-borealis",
         "evaluator",
+        "researcher",
+        "institution",
+        "hub",
     ):
         assert django_user_model.objects.get(username=username).check_password("governance-demo")
     assert verify_chain().ok

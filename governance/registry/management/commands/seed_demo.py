@@ -18,6 +18,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from governance.access import gate, signup
+from governance.access import services as access
 from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.cases import services as cases
@@ -29,7 +31,7 @@ from governance.evidence import services as evidence
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
 from governance.workflows import cases as case_workflows
-from governance.workflows.tier_changes import confirm_relaxation
+from governance.workflows.tier_changes import confirm_relaxation, determine_own_motion
 
 PASSWORD = "governance-demo"
 ORGANISATIONS = [
@@ -45,6 +47,15 @@ ORGANISATIONS = [
     ("Northwind University AI Safety Lab", "research", "UK", False),
     ("Open Weights Observatory", "research", "EU", False),
     ("Halcyon Policy Institute", "research", "US", False),
+    ("Institute for Open Safety Research", "research", "EU", False),
+    ("OpenWeights Hub", "host", "US", False),
+]
+VERIFIED_INSTITUTES = ["Institute for Open Safety Research", "Northwind University AI Safety Lab"]
+# Requesters (SPEC 21): username, legal name, country, affiliation.
+REQUESTERS = [
+    ("researcher", "Ada Okafor", "DE", "Institute for Open Safety Research"),
+    ("requester2", "Sam Lindqvist", "SE", None),
+    ("requester3", "Priya Natarajan", "GB", "Northwind University AI Safety Lab"),
 ]
 USERS = [
     ("regulator", ["regulator"], None),
@@ -59,6 +70,11 @@ USERS = [
     ("dev-cirrus", ["developer"], "Cirrus Systems"),
     ("evaluator", ["evaluator"], "Meridian Evaluation Institute"),
     ("evaluator2", ["evaluator"], "Sentinel Assurance"),
+    ("researcher", ["requester"], None),
+    ("requester2", ["requester"], None),
+    ("requester3", ["requester"], None),
+    ("institution", ["institution_verifier"], "Institute for Open Safety Research"),
+    ("hub", ["host"], "OpenWeights Hub"),
 ]
 # slug, name, domain, metric, external id (the sample logs' task names), scale, direction
 BENCHMARKS = [
@@ -110,13 +126,20 @@ class Command(BaseCommand):
                 self.seed_evaluations(models)
                 self.seed_cases(models)
                 self.seed_compliance()
+                self.seed_access()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {AIModel.objects.count()} models."))
 
     def seed_organisations(self) -> dict[str, Organization]:
         result = {}
         for name, kind, jurisdiction, accredited in ORGANISATIONS:
             result[name], _ = Organization.objects.get_or_create(
-                name=name, defaults={"kind": kind, "jurisdiction": jurisdiction, "accredited": accredited}
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "jurisdiction": jurisdiction,
+                    "accredited": accredited,
+                    "verified": name in VERIFIED_INSTITUTES,
+                },
             )
         return result
 
@@ -423,6 +446,71 @@ class Command(BaseCommand):
                 conditions="Six months without incidents and KYC in place.",
             )
         assert Contest.objects.exists()
+
+    def seed_access(self) -> None:
+        """Requesters' profiles, and access requests in every state on the models of the
+        developers with a demo login; a few checks by the hub (SPEC 21)."""
+        for username, legal_name, country, affiliation in REQUESTERS:
+            signup.update_profile(
+                by=self.users[username],
+                legal_name=legal_name,
+                country=country,
+                affiliation=self.organisations[affiliation] if affiliation else None,
+            )
+        developers = {m.organization_id: m.user for m in Membership.objects.filter(user__groups__name="developer")}
+        released = AIModel.objects.filter(released=True, developer_id__in=list(developers)).order_by("pk")
+        tier2 = list(released.filter(current_tier=2)[:4])
+        tier3 = list(released.filter(current_tier=3)[:3])
+        researcher, sam, priya = (self.users[name] for name, *_ in REQUESTERS)
+        institution = self.users["institution"]
+
+        def file(model, who, purpose=""):
+            version = access.attestation_in_force(model.current_tier).version
+            return access.file_request(by=who, model=model, purpose=purpose, attestation_version=version)
+
+        def dev(model):
+            return developers[model.developer_id]
+
+        if tier3:
+            model = tier3[0]
+            approved = file(model, researcher, "Measuring refusal robustness of open models under fine-tuning.")
+            access.verify_identity(by=dev(model), access_request=approved)
+            access.confirm_affiliation(by=institution, access_request=approved)
+            access.approve(by=dev(model), access_request=approved, reasons="Affiliation confirmed by the institute.")
+            gate.check(host_user=self.users["hub"], model_id=model.pk, requester_id=researcher.pk)
+            gate.check(host_user=self.users["hub"], model_id=model.pk, requester_id=sam.pk)
+            confirmed = file(tier3[-1], priya, "Interpretability study of refusal circuits.")
+            access.verify_identity(by=dev(tier3[-1]), access_request=confirmed)
+            if len(tier3) > 1:
+                waiting = file(tier3[1], researcher, "Red-teaming for chemical uplift.")
+                access.verify_identity(by=dev(tier3[1]), access_request=waiting)
+                access.confirm_affiliation(by=institution, access_request=waiting)
+        if tier2:
+            file(tier2[0], sam)
+            granted = file(tier2[0], researcher)
+            access.verify_identity(by=dev(tier2[0]), access_request=granted)
+            access.approve(by=dev(tier2[0]), access_request=granted)
+            if len(tier2) > 1:
+                denied = file(tier2[1], sam)
+                access.deny(by=dev(tier2[1]), access_request=denied, reasons="The identity documents did not match.")
+                withdrawn = file(tier2[1], priya)
+                access.withdraw(by=priya, access_request=withdrawn)
+            if len(tier2) > 2:
+                revoked = file(tier2[2], sam)
+                access.verify_identity(by=dev(tier2[2]), access_request=revoked)
+                grant = access.approve(by=dev(tier2[2]), access_request=revoked)
+                access.revoke(by=dev(tier2[2]), grant=grant, reasons="Redistribution reported by a mirror.")
+                gate.check(host_user=self.users["hub"], model_id=tier2[2].pk, requester_id=sam.pk)
+            if len(tier2) > 3:
+                held = file(tier2[3], priya)
+                access.verify_identity(by=self.users["regulator"], access_request=held)
+                access.approve(by=dev(tier2[3]), access_request=held)
+                determine_own_motion(
+                    model=tier2[3],
+                    tier=3,
+                    rationale="A new cyber-offense evaluation shows uplift: research access only.",
+                    by=self.users["regulator"],
+                )
 
     def seed_compliance(self) -> None:
         obligations = list(Obligation.objects.filter(status="active", period_months__isnull=False).order_by("id"))
