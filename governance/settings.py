@@ -215,6 +215,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # REST API. Tokens (SPEC 16): hashed (knox), expiring, revocable, optionally scoped.
 KNOX_TOKEN_MODEL = "registry.ApiToken"
+# knox's own migrations create its default token table even when the model is swapped out
+# (they predate swappable support); the project's table is registry.ApiToken.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "90"))),
     "AUTH_HEADER_PREFIX": "Token",

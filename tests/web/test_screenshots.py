@@ -44,6 +44,10 @@ def pages() -> list[tuple[str, str | None, str, dict | None]]:
         ("compliance-dashboard", "compliance", "/", None),
         ("audit", "auditor", "/audit/?verify=1", None),
         ("api-docs", "regulator", "/api/docs/", None),
+        ("access-queue", "dev-aurora", "/access/queue/", None),
+        ("my-access", "researcher", "/access/", None),
+        ("access-institution", "institution", "/access/institution/", None),
+        ("access-register", "compliance", "/access/register/", None),
     ]
 
 
