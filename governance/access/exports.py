@@ -27,7 +27,7 @@ def _row(entry: RegisterEntry) -> list[object]:
             str(entry.model),
             entry.requester_id,
             entry.grant_id or "",
-            entry.host.name if entry.host_id else "",
+            entry.host.name if entry.host is not None else "",
             entry.tier or "",
             "" if entry.allowed is None else ("yes" if entry.allowed else "no"),
             entry.reason,

@@ -45,7 +45,7 @@ def _target(kind: str, action: str, state: str, label: str) -> str:
 def _lock(access_request: AccessRequest) -> AccessRequest:
     return (
         AccessRequest.objects.select_for_update(of=("self",))
-        .select_related("model", "attestation")
+        .select_related("model", "attestation", "affiliation")
         .get(pk=access_request.pk)
     )
 
@@ -168,9 +168,10 @@ def confirm_affiliation(*, by: Any, access_request: AccessRequest) -> AccessRequ
         raise NotAllowed("Only an institution verifier confirms affiliations.")
     with transaction.atomic():
         access_request = _lock(access_request)
-        if access_request.affiliation_id is None or access_request.affiliation_id != organization_id_of(by):
+        affiliation = access_request.affiliation
+        if affiliation is None or affiliation.pk != organization_id_of(by):
             raise NotVisible("No such access request.")
-        if not access_request.affiliation.verified:
+        if not affiliation.verified:
             raise Conflict("The institution is not verified by the regulator.")
         _move(access_request, "confirm_affiliation", by=by, extra={"affiliation_confirmed_by": [None, by.pk]})
         access_request.affiliation_confirmed_by = by
