@@ -3,6 +3,8 @@ so clients and the schema fuzzer know them."""
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
 ERROR = {
     "type": "object",
     "description": "`detail` says what went wrong; a 400 for bad input names each field instead: "
@@ -40,3 +42,18 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                     },
                 )
     return result
+
+
+class ScopedTokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token KEY`` (SPEC 16), documented for the schema and its clients."""
+
+    target_class = "governance.api.authentication.ScopedTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token KEY`, from `POST /api/v1/auth/token/` (optionally scoped, e.g. `access:check`).",
+        }

@@ -248,3 +248,21 @@ def test_an_access_register_audit_is_generated_from_the_register(gate, api):
     other = Obligation.objects.filter(model=model).exclude(kind="access_register_audit").first()
     refused = api(gate.world.dev_aurora).post(f"/api/v1/obligations/{other.pk}/register-audit/", {"period_end": today})
     assert refused.status_code == 400
+
+
+def test_a_regulator_verifies_research_organisations_and_registers_hosts(gate, api):
+    lab = gate.other_institute
+    assert (
+        api(gate.world.dev_aurora).post(f"/api/v1/organizations/{lab.pk}/verify/", {"verified": True}).status_code
+        == 403
+    )
+    response = api(gate.world.regulator).post(
+        f"/api/v1/organizations/{lab.pk}/verify/", {"verified": True, "reasons": "Charter checked."}
+    )
+    assert response.json()["verified"] is True
+    not_research = api(gate.world.regulator).post(
+        f"/api/v1/organizations/{gate.world.aurora.pk}/verify/", {"verified": True}
+    )
+    assert not_research.status_code == 400
+    host = api(gate.world.regulator).post("/api/v1/organizations/", {"name": "Mirror Net", "kind": "host"})
+    assert host.status_code == 201 and host.json()["kind"] == "host" and host.json()["verified"] is False

@@ -44,11 +44,11 @@ class AccessRequestCreateSerializer(serializers.Serializer):
     attestation_version = serializers.CharField(max_length=20)
 
 
-class ReasonsSerializer(serializers.Serializer):
+class OptionalReasonsSerializer(serializers.Serializer):
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class RequiredReasonsSerializer(serializers.Serializer):
+class AccessReasonsSerializer(serializers.Serializer):
     reasons = serializers.CharField(max_length=5000)
 
 
@@ -74,7 +74,7 @@ class AccessGrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RegisterEntrySerializer(serializers.ModelSerializer):
+class AccessRegisterEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = RegisterEntry
         fields = ["id", "at", "kind", "model", "requester", "grant", "host", "tier", "allowed", "reason"]

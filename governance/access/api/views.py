@@ -1,7 +1,8 @@
 from pathlib import PurePath
 
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,6 +14,8 @@ from rest_framework.views import APIView
 from governance.access import exports, gate, huggingface, services
 from governance.access.api.serializers import (
     AccessGrantSerializer,
+    AccessReasonsSerializer,
+    AccessRegisterEntrySerializer,
     AccessRequestCreateSerializer,
     AccessRequestSerializer,
     AttestationSerializer,
@@ -20,9 +23,7 @@ from governance.access.api.serializers import (
     CheckQuerySerializer,
     GatingSerializer,
     ModelCardImportSerializer,
-    ReasonsSerializer,
-    RegisterEntrySerializer,
-    RequiredReasonsSerializer,
+    OptionalReasonsSerializer,
 )
 from governance.access.filters import AccessGrantFilter, AccessRequestFilter, RegisterEntryFilter
 from governance.access.selectors import attestations_in_force, visible_grants, visible_register, visible_requests
@@ -74,18 +75,18 @@ class AccessRequestViewSet(
     def confirm_affiliation(self, request, pk=None):
         return self._respond(services.confirm_affiliation(by=request.user, access_request=self.get_object()))
 
-    @extend_schema(request=ReasonsSerializer, responses=AccessRequestSerializer)
+    @extend_schema(request=OptionalReasonsSerializer, responses=AccessRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        serializer = ReasonsSerializer(data=request.data)
+        serializer = OptionalReasonsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         grant = services.approve(by=request.user, access_request=self.get_object(), **serializer.validated_data)
         return self._respond(grant.request)
 
-    @extend_schema(request=RequiredReasonsSerializer, responses=AccessRequestSerializer)
+    @extend_schema(request=AccessReasonsSerializer, responses=AccessRequestSerializer)
     @action(detail=True, methods=["post"])
     def deny(self, request, pk=None):
-        serializer = RequiredReasonsSerializer(data=request.data)
+        serializer = AccessReasonsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._respond(
             services.deny(by=request.user, access_request=self.get_object(), **serializer.validated_data)
@@ -105,10 +106,10 @@ class AccessGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         return visible_grants(self.request.user)
 
-    @extend_schema(request=RequiredReasonsSerializer, responses=AccessGrantSerializer)
+    @extend_schema(request=AccessReasonsSerializer, responses=AccessGrantSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        serializer = RequiredReasonsSerializer(data=request.data)
+        serializer = AccessReasonsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         grant = services.revoke(by=request.user, grant=self.get_object(), **serializer.validated_data)
         return Response(AccessGrantSerializer(self.get_queryset().get(pk=grant.pk)).data)
@@ -117,7 +118,7 @@ class AccessGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 class AccessRegisterView(generics.ListAPIView):
     """The access register (append-only): every grant event and every check answered."""
 
-    serializer_class = RegisterEntrySerializer
+    serializer_class = AccessRegisterEntrySerializer
     filterset_class = RegisterEntryFilter
     ordering_fields = ["at", "id"]
     ordering = ["-at", "-id"]
@@ -129,7 +130,16 @@ class AccessRegisterView(generics.ListAPIView):
 class AccessRegisterCsvView(APIView):
     """The access register as CSV, per model and period (``?model=&since=&until=``)."""
 
-    @extend_schema(parameters=[RegisterEntryFilter], responses={(200, "text/csv"): str})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("model", int),
+            OpenApiParameter("requester", int),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("since", OpenApiTypes.DATE),
+            OpenApiParameter("until", OpenApiTypes.DATE),
+        ],
+        responses={(200, "text/csv"): str},
+    )
     def get(self, request):
         filterset = RegisterEntryFilter(request.GET, queryset=visible_register(request.user).order_by("at", "id"))
         if not filterset.is_valid():

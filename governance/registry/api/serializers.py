@@ -6,7 +6,13 @@ from governance.registry.models import AIModel, ApiToken, Benchmark, Organizatio
 class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
-        fields = ["id", "name", "kind", "jurisdiction", "accredited"]
+        fields = ["id", "name", "kind", "jurisdiction", "accredited", "verified"]
+        read_only_fields = ["verified"]
+
+
+class VerifySerializer(serializers.Serializer):
+    verified = serializers.BooleanField()
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class RiskDomainSerializer(serializers.ModelSerializer):

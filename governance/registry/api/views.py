@@ -24,6 +24,7 @@ from governance.registry.api.serializers import (
     RiskDomainSerializer,
     TokenRequestSerializer,
     TokenSerializer,
+    VerifySerializer,
 )
 from governance.registry.filters import AIModelFilter, BenchmarkFilter, OrganizationFilter
 from governance.registry.lineage import descendant_ids
@@ -62,9 +63,13 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     serializer_class = ApiTokenSerializer
     permission_classes = [IsAuthenticated]
     lookup_field = "token_key"
+    lookup_value_regex = "[A-Za-z0-9]+"
     pagination_class = None
+    queryset = ApiToken.objects.none()
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
         return ApiToken.objects.filter(user=self.request.user)
 
     def perform_destroy(self, instance):
@@ -99,6 +104,17 @@ class OrganizationViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = services.create_organization(by=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=VerifySerializer, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
+    def verify(self, request, pk=None):
+        """Mark a research organisation verified (its affiliations count for Tier 3 access), or not."""
+        serializer = VerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = services.set_research_verified(
+            by=request.user, organization=self.get_object(), **serializer.validated_data
+        )
+        return Response(OrganizationSerializer(organization).data)
 
 
 class RiskDomainViewSet(viewsets.ReadOnlyModelViewSet):
