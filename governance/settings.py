@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "governance.cases",
     "governance.compliance",
     "governance.access",
+    "governance.peers",
     "governance.notifications",
     "governance.register",
     "governance.web",
@@ -227,6 +228,8 @@ REST_KNOX = {
 # The access gate (SPEC 21): how long a Tier 3 grant lasts, and the signed confirmation link.
 ACCESS_GRANT_MONTHS = int(os.environ.get("ACCESS_GRANT_MONTHS", "12"))
 SIGNUP_CONFIRM_DAYS = int(os.environ.get("SIGNUP_CONFIRM_DAYS", "3"))
+# Peer registers (SPEC 23): how long to wait for a peer's register over HTTP.
+PEER_READ_TIMEOUT_SECONDS = float(os.environ.get("PEER_READ_TIMEOUT_SECONDS", "10"))
 
 # REST API.
 REST_FRAMEWORK = {

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from governance.access.models import RequesterProfile
 from governance.audit.services import record
+from governance.platform.countries import is_country
 from governance.platform.errors import Conflict, Invalid
 from governance.registry.models import Organization
 from governance.registry.roles import REQUESTER
 
 SALT = "aperture.signup"
-COUNTRY_LENGTH = 2
 
 
 def _clean_profile(legal_name: str, country: str, affiliation: Organization | None) -> tuple[str, str]:
@@ -28,7 +28,7 @@ def _clean_profile(legal_name: str, country: str, affiliation: Organization | No
     country = (country or "").strip().upper()
     if not legal_name:
         problems["legal_name"] = ["Your legal name is required."]
-    if len(country) != COUNTRY_LENGTH or not country.isalpha():
+    if not is_country(country):
         problems["country"] = ["A country is its two-letter ISO 3166-1 code, e.g. DE."]
     if affiliation is not None and affiliation.kind != Organization.Kind.RESEARCH:
         problems["affiliation"] = ["An affiliation is a research organisation."]

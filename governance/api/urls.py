@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("governance.audit.api.urls")),
     path("", include("governance.notifications.api.urls")),
     path("", include("governance.register.api.urls")),
+    path("", include("governance.peers.api.urls")),
 ]

@@ -198,6 +198,7 @@ class ReReview(models.Model):
         COMPLIANCE_BREACH = "compliance_breach", "Compliance breach"
         STAGED_RELEASE = "staged_release", "Staged release"
         OWN_MOTION = "own_motion", "Own motion"
+        PEER_DIVERGENCE = "peer_divergence", "Peer divergence"
 
     class State(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"

@@ -9,6 +9,7 @@ DEFAULT_SCHEDULES = [
     ("Open due re-reviews", "governance.cases.tasks.open_due_rereviews", 60),
     ("Compliance sweep", "governance.compliance.tasks.compliance_sweep", 60),
     ("Case deadline sweep", "governance.cases.tasks.case_deadline_sweep", 60),
+    ("Read peer registers", "governance.peers.tasks.read_peer_registers", 360),
     ("Expire access grants", "governance.access.tasks.expire_access_grants", 60),
     ("Resend unsent notification e-mails", "governance.notifications.tasks.send_pending_emails", 15),
 ]

@@ -34,12 +34,14 @@ def _open_case_exists() -> Exists | Value:
 
 
 def register_entries() -> QuerySet:
-    """Released models with a tier, annotated for the register; one query per page."""
+    """Released models with a tier, annotated for the register; one query per page, and one
+    more for the tiers peers give them (SPEC 23)."""
     in_force = Determination.objects.filter(model=OuterRef("pk"), status=Determination.Status.IN_FORCE)
 
     return (
         public_models()
         .select_related("developer", "parent")
+        .prefetch_related("peer_tiers__peer")
         .annotate(
             threshold_set_version=Subquery(in_force.values("threshold_set__version")[:1]),
             case_open=_open_case_exists(),

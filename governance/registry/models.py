@@ -101,6 +101,9 @@ class AIModel(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     derivation = models.CharField(max_length=20, choices=Derivation.choices, blank=True)
     released = models.BooleanField(default=False, help_text="Publicly released: listed on the public register.")
+    release_jurisdictions = models.JSONField(
+        default=list, blank=True, help_text="ISO 3166-1 alpha-2 codes it is released from or hosted in (SPEC 23)."
+    )
     current_tier = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     evidence_complete = models.BooleanField(default=False, editable=False)
     tier_effective_from = models.DateTimeField(null=True, blank=True, editable=False)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, diff, jsonable, record, record_many, snapshot
+from governance.platform.countries import is_country
 from governance.platform.errors import Invalid, NotAllowed, full_clean_or_invalid
 from governance.platform.jobs import REVALIDATE_MODEL, enqueue
 from governance.registry.models import AIModel, ApiToken, Benchmark, Membership, Organization
@@ -29,8 +30,18 @@ BENCHMARK_FIELDS = (
     "external_id",
     "standardized",
 )
-MODEL_FIELDS = ("name", "version", "developer", "parameter_count", "weights_sha256", "parent", "derivation", "released")
-MODEL_EDITABLE = ("name", "version", "parameter_count", "weights_sha256", "parent", "derivation", "released")
+MODEL_FIELDS = (
+    "name",
+    "version",
+    "developer",
+    "parameter_count",
+    "weights_sha256",
+    "parent",
+    "derivation",
+    "released",
+    "release_jurisdictions",
+)
+MODEL_EDITABLE = MODEL_FIELDS[:2] + MODEL_FIELDS[3:]
 
 
 def create_organization(*, by: Any, **data: Any) -> Organization:
@@ -115,6 +126,15 @@ def may_register_for(user: Any, developer: Organization) -> bool:
     return is_developer(user) and organization_id_of(user) == developer.pk
 
 
+def _check_jurisdictions(model: AIModel) -> None:
+    codes = model.release_jurisdictions
+    if not isinstance(codes, list) or not all(isinstance(c, str) and is_country(c) for c in codes):
+        raise Invalid(
+            fields={"release_jurisdictions": ['A list of ISO 3166-1 alpha-2 country codes in capitals, e.g. ["DE"].']}
+        )
+    model.release_jurisdictions = sorted(set(codes))
+
+
 def _check_lineage(model: AIModel) -> None:
     if model.parent_id is None:
         if model.derivation:
@@ -142,6 +162,7 @@ def register_model(*, by: Any, developer: Organization, **data: Any) -> AIModel:
     with transaction.atomic():
         model = AIModel(developer=developer, registered_by=by if getattr(by, "pk", None) else None, **data)
         _check_lineage(model)
+        _check_jurisdictions(model)
         full_clean_or_invalid(model)
         model.save()
         record(
@@ -168,6 +189,7 @@ def update_model(*, by: Any, model: AIModel, **data: Any) -> AIModel:
         for name, value in data.items():
             setattr(model, name, value)
         _check_lineage(model)
+        _check_jurisdictions(model)
         full_clean_or_invalid(model)
         model.save()
         changes = diff(before, snapshot(model, MODEL_EDITABLE))

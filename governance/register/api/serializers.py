@@ -12,6 +12,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     in_force_from = serializers.DateTimeField(source="tier_effective_from")
     threshold_set = serializers.CharField(source="threshold_set_version", allow_null=True)
     contest_or_appeal_open = serializers.BooleanField(source="case_open")
+    peer_tiers = serializers.SerializerMethodField()
 
     class Meta:
         model = AIModel
@@ -29,6 +30,8 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
             "contest_or_appeal_open",
             "parent",
             "derivation",
+            "weights_sha256",
+            "peer_tiers",
         ]
 
     def get_tier_name(self, obj: AIModel) -> str:
@@ -36,3 +39,10 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 
     def get_access_condition(self, obj: AIModel) -> str:
         return ACCESS_CONDITIONS[obj.current_tier]
+
+    def get_peer_tiers(self, obj: AIModel) -> list[dict[str, object]]:
+        """The tiers other regulators' registers give the model, as last read."""
+        return [
+            {"peer": row.peer.name, "jurisdiction": row.peer.jurisdiction, "tier": row.tier}
+            for row in obj.peer_tiers.all()
+        ]

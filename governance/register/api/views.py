@@ -27,6 +27,7 @@ CSV_COLUMNS = [
     "contest_or_appeal_open",
     "parent",
     "derivation",
+    "weights_sha256",
 ]
 
 
@@ -80,6 +81,7 @@ class RegisterCsvView(APIView):
                         "yes" if model.case_open else "no",
                         model.parent_id or "",
                         model.derivation,
+                        model.weights_sha256,
                     ]
                 )
 

@@ -53,6 +53,12 @@ class AIModelSerializer(serializers.ModelSerializer):
     developer = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     parent = serializers.PrimaryKeyRelatedField(queryset=AIModel.objects.all(), allow_null=True, required=False)
     derivation = serializers.ChoiceField(choices=AIModel.Derivation.choices, allow_blank=True, required=False)
+    release_jurisdictions = serializers.ListField(
+        child=serializers.CharField(max_length=2, min_length=2),
+        required=False,
+        max_length=249,
+        help_text="ISO 3166-1 alpha-2 codes of the jurisdictions it is released from or hosted in.",
+    )
 
     class Meta:
         model = AIModel
@@ -66,6 +72,7 @@ class AIModelSerializer(serializers.ModelSerializer):
             "parent",
             "derivation",
             "released",
+            "release_jurisdictions",
             "current_tier",
             "evidence_complete",
             "next_review_due",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PeersConfig(AppConfig):
+    name = "governance.peers"
+    label = "peers"
+    verbose_name = "Peer registers"
