@@ -24,7 +24,7 @@ def serve() -> Iterator:
 
     def start(body: bytes, *, delay: float = 0.0, status: int = 200) -> str:
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (the stdlib's name)
+            def do_GET(self):
                 time.sleep(delay)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
