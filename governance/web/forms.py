@@ -183,3 +183,13 @@ class AccessRequestForm(forms.Form):
     )
     accept = forms.BooleanField(label="I accept the attestation above")
     attestation_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+
+class PeerForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    jurisdiction = forms.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. JP.")
+    register_url = forms.URLField(required=False, max_length=500, label="Register URL")
+
+
+class PeerUploadForm(forms.Form):
+    file = forms.FileField(label="Register CSV")

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from governance.web.views import access, cases, dashboard, dossier, work
+from governance.web.views import access, cases, dashboard, dossier, peers, work
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -36,6 +36,9 @@ urlpatterns = [
     path("threshold-sets/<int:pk>/", work.threshold_detail, name="threshold-detail"),
     path("obligations/<int:pk>/", work.obligation_detail, name="obligation-detail"),
     path("submissions/<int:pk>/review/", work.review_submission, name="submission-review"),
+    path("peers/", peers.peer_list, name="peers"),
+    path("peers/<int:pk>/read/", peers.peer_read, name="peer-read"),
+    path("divergences/", peers.divergence_list, name="divergences"),
     path("audit/", work.audit_trail, name="audit"),
     path("inbox/", work.inbox, name="notifications"),
     path("inbox/<int:pk>/read/", work.read_notification, name="notification-read"),

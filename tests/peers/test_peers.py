@@ -145,3 +145,22 @@ def test_peers_are_the_regulators_and_jurisdictions_are_iso_codes(world, api, ti
     assert wrong.status_code == 400 and "ISO 3166-1" in str(wrong.json())
     right = api(world.dev_aurora).patch(f"/api/v1/models/{tier2.pk}/", {"release_jurisdictions": ["US", "GB"]})
     assert right.json()["release_jurisdictions"] == ["GB", "US"]
+
+
+def test_the_peer_and_divergence_pages(world, api, tier2, serve):
+    from django.test import Client
+
+    peer = make_peer(api, world, serve(register_json(entry("Lumen", 4))), "GB")
+    regulator = Client()
+    regulator.force_login(world.regulator)
+    assert regulator.post(f"/peers/{peer['id']}/read/").status_code == 302
+    page = regulator.get("/peers/").content.decode()
+    assert "Peer GB" in page and "1 (1)" in page
+    Peer.objects.filter(pk=peer["id"]).update(register_url=serve(b"nope"))
+    regulator.post(f"/peers/{peer['id']}/read/")
+    assert "is not JSON" in regulator.get("/peers/").content.decode()
+    divergences = regulator.get("/divergences/").content.decode()
+    assert "Lumen 1.0" in divergences and "peer is stricter" in divergences
+    developer = Client()
+    developer.force_login(world.dev_aurora)
+    assert developer.get("/divergences/").status_code == 403
