@@ -5,9 +5,10 @@ from django.test import override_settings
 
 from governance.access.models import AccessGrant, AccessRequest, RegisterEntry
 from governance.audit.services import verify_chain
-from governance.cases.models import Appeal, Contest
+from governance.cases.models import Appeal, Contest, ReReview
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
+from governance.peers.models import PeerDetermination
 from governance.registry.models import AIModel
 
 
@@ -53,6 +54,8 @@ def test_seed_demo_is_realistic_and_idempotent(django_user_model):
     assert set(AccessGrant.objects.values_list("state", flat=True)) == {"active", "revoked", "suspended"}
     assert RegisterEntry.objects.filter(kind="check", allowed=True).exists()
     assert RegisterEntry.objects.filter(kind="check", allowed=False).exists()
+    assert PeerDetermination.objects.filter(model__isnull=False).count() >= 4
+    assert ReReview.objects.filter(trigger="peer_divergence").exists()
     assert Determination.objects.filter(status="pending_confirmation").exists()
     assert set(AIModel.objects.values_list("current_tier", flat=True)) == {1, 2, 3, 4}
     for username in (

@@ -48,6 +48,8 @@ def pages() -> list[tuple[str, str | None, str, dict | None]]:
         ("my-access", "researcher", "/access/", None),
         ("access-institution", "institution", "/access/institution/", None),
         ("access-register", "compliance", "/access/register/", None),
+        ("divergences", "regulator", "/divergences/", None),
+        ("peers", "regulator", "/peers/", None),
     ]
 
 

@@ -28,9 +28,11 @@ from governance.compliance import services as compliance
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
 from governance.evidence import services as evidence
+from governance.peers import services as peers
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
 from governance.workflows import cases as case_workflows
+from governance.workflows.peers import read_peer
 from governance.workflows.tier_changes import confirm_relaxation, determine_own_motion
 
 PASSWORD = "governance-demo"
@@ -127,6 +129,7 @@ class Command(BaseCommand):
                 self.seed_cases(models)
                 self.seed_compliance()
                 self.seed_access()
+                self.seed_peers()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {AIModel.objects.count()} models."))
 
     def seed_organisations(self) -> dict[str, Organization]:
@@ -511,6 +514,26 @@ class Command(BaseCommand):
                     rationale="A new cyber-offense evaluation shows uplift: research access only.",
                     by=self.users["regulator"],
                 )
+
+    def seed_peers(self) -> None:
+        """Two peer registers read from CSV (no network in a demo): one stricter, one laxer
+        about a few released models, one of them released from the laxer jurisdiction."""
+        released = list(AIModel.objects.filter(released=True, current_tier__in=[2, 3]).order_by("pk")[:4])
+        regulator = self.users["regulator"]
+        if not released:
+            return
+        shifted = released[-1]
+        registry.update_model(by=regulator, model=shifted, release_jurisdictions=["SG"])
+        for name, jurisdiction, change in (
+            ("Japan AI Safety Office", "JP", +1),
+            ("Singapore Model Registry", "SG", -1),
+        ):
+            peer = peers.create_peer(by=regulator, name=name, jurisdiction=jurisdiction)
+            lines = ["id,name,version,developer,current_tier"] + [
+                f"{m.pk},{m.name},{m.version},{m.developer.name},{min(4, max(1, m.current_tier + change))}"
+                for m in released
+            ]
+            read_peer(peer=peer, actor=regulator, upload="\n".join(lines).encode())
 
     def seed_compliance(self) -> None:
         obligations = list(Obligation.objects.filter(status="active", period_months__isnull=False).order_by("id"))
