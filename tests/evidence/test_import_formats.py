@@ -4,6 +4,7 @@ import io
 import json
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from governance.evidence.models import EvaluationResult
@@ -166,3 +167,17 @@ def test_scorer_names_with_a_slash_still_answer_a_bare_metric(world, api):
     log["results"]["scores"][0]["name"] = "inspect_evals/choice"
     body = post(api, world.evaluator, world.register("Aster"), upload("slash.json", json.dumps(log).encode())).json()
     assert [c["raw_score"] for c in body["created"]] == ["0.6667"]
+
+
+def test_lm_eval_0_3_results_with_only_their_config_are_recognised(world, api, benchmarks):
+    log = json.loads((SAMPLES / "results_lm_eval_0_3.json").read_text())
+    del log["versions"]
+    response = post(api, world.evaluator, world.register("Aster"), upload("r.json", json.dumps(log).encode()))
+    assert [c["raw_score"] for c in response.json()["created"]] == ["0.3000"]
+
+
+def test_the_import_command_prints_the_warnings(world, benchmarks, capsys):
+    model = world.register("Aster")
+    call_command("import_evaluations", str(SAMPLES / "results_lm_eval_0_3.json"), model=model.pk)
+    out = capsys.readouterr().out
+    assert "warning: The log gives no run date" in out and "1 created, 1 errors" in out

@@ -139,6 +139,8 @@ def parse_log(content: bytes, filename: str = "") -> ParsedLog:
         raise NotALog(f"The file's JSON is {_kind(data)}, not an evaluation log object.")
     if "eval" in data and "status" in data:
         return inspect.parse_header(data)
-    if isinstance(data.get("results"), dict) and ("configs" in data or "versions" in data or "lm_eval_version" in data):
+    if isinstance(data.get("results"), dict) and any(
+        k in data for k in ("configs", "versions", "lm_eval_version", "config")
+    ):
         return lm_eval.parse_results(data)
     raise NotALog("The JSON is neither an Inspect AI eval log nor lm-evaluation-harness results.")

@@ -46,7 +46,10 @@ def parse_results(data: dict[str, Any]) -> ParsedLog:
         name(task, "A task name under results"): obj(values, f"results[{task[:100]!r}]")
         for task, values in results.items()
     }
-    legacy = not any("," in key for values in entries.values() for key in values)
+    # 0.4 writes "configs" and (from 0.4.1) its version; 0.3 wrote neither and no filters.
+    legacy = not ("configs" in data or "lm_eval_version" in data) and not any(
+        "," in key for values in entries.values() for key in values
+    )
     version = data.get("lm_eval_version")
     layout = "lm-eval 0.3 (metric keys without a filter)" if legacy else f"lm-eval {str(version or '0.4')[:20]}"
     parsed = ParsedLog(format="lm-eval", run_date=_run_date(data.get("date")), layout=layout)
