@@ -306,3 +306,14 @@ def test_json_evidence_that_is_json_is_accepted(world, api):
         format="multipart",
     )
     assert response.status_code == 201, response.content[:300]
+
+
+def test_an_archive_listing_too_many_members_is_413_before_its_directory_is_read(world, api, benchmarks):
+    buffer = io.BytesIO()
+    with stdlib_zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("header.json", json.dumps(header()))
+        for index in range(50_001):
+            archive.writestr(f"samples/{index}", b"")
+    response = post(api, world.evaluator, world.register("Aster"), upload("many.eval", buffer.getvalue()))
+    assert response.status_code == 413
+    assert response.json()["detail"] == "The archive lists 50002 members; at most 50000 are read."

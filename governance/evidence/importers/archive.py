@@ -22,10 +22,16 @@ RATIO_FLOOR = 1 << 20
 
 _UNREADABLE = (zipfile.BadZipFile, NotImplementedError, ValueError, OverflowError, EOFError, OSError, struct.error)
 """What ``zipfile`` raises on a damaged directory (BadZipFile, LargeZipFile and version errors)."""
+_CENTRAL_HEADER = b"PK\x01\x02"
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader (30 bytes)
 
 
-def open_archive(content: bytes) -> "zipfile.ZipFile":
+def open_archive(content: bytes, *, max_members: int) -> "zipfile.ZipFile":
+    """The archive's directory, refused before it is read when it lists too many members
+    (each costs memory and time to parse: 200,000 empty ones fit in 18 MB)."""
+    listed = content.count(_CENTRAL_HEADER)  # a directory entry each (an overcount at worst)
+    if listed > max_members:
+        raise LogTooLarge(f"The archive lists {listed} members; at most {max_members} are read.")
     try:
         return zipfile.ZipFile(io.BytesIO(content))
     except _UNREADABLE as error:

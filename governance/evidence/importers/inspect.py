@@ -12,12 +12,14 @@ from governance.evidence.importers import array as as_list
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 """``header.json`` holds no samples: a real one is a few kilobytes."""
 MAX_RATIO = 100
+MAX_MEMBERS = 50_000
+"""A sample per member (and per epoch): more than any log under the upload limit holds."""
 
 MAY_2024 = "the May-2024 layout (results.scorer with results.metrics)"
 
 
 def parse_eval_zip(content: bytes) -> ParsedLog:
-    zipped = archive.open_archive(content)
+    zipped = archive.open_archive(content, max_members=MAX_MEMBERS)
     try:
         info = zipped.getinfo("header.json")
     except KeyError as error:
