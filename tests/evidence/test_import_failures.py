@@ -319,3 +319,11 @@ def test_an_archive_listing_too_many_members_is_413_before_its_directory_is_read
     response = post(api, world.evaluator, world.register("Aster"), upload("many.eval", buffer.getvalue()))
     assert response.status_code == 413
     assert response.json()["detail"] == "The archive lists 101 members; at most 100 are read."
+
+
+def test_lm_eval_results_with_more_tasks_than_are_read_are_400(world, api, benchmarks):
+    tasks = {f"task_{index}": {"acc,none": 0.5} for index in range(5001)}
+    content = json.dumps({"results": tasks, "versions": {}, "lm_eval_version": "0.4.8"}).encode()
+    response = post(api, world.evaluator, world.register("Aster"), upload("results.json", content))
+    assert response.status_code == 400
+    assert response.json()["file"] == ["The results hold 5001 tasks; at most 5000 are read from one file."]

@@ -181,3 +181,15 @@ def test_the_import_command_prints_the_warnings(world, benchmarks, capsys):
     call_command("import_evaluations", str(SAMPLES / "results_lm_eval_0_3.json"), model=model.pk)
     out = capsys.readouterr().out
     assert "warning: The log gives no run date" in out and "1 created, 1 errors" in out
+
+
+def test_the_import_page_shows_each_rows_warnings(world, client, benchmarks):
+    model = world.register("Aster")
+    client.force_login(world.evaluator)
+    response = client.post(
+        "/evaluations/", {"form": "import", "model": model.pk, "file": upload("results_lm_eval_0_3.json")}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 result created, 1 task not imported." in page
+    assert "The log gives no run date: today&#x27;s date" in page

@@ -8,7 +8,10 @@ import math
 from datetime import UTC, date, datetime
 from typing import Any
 
-from governance.evidence.importers import ParsedLog, TaskScores, name, number, obj
+from governance.evidence.importers import NotALog, ParsedLog, TaskScores, name, number, obj
+
+MAX_TASKS = 5000
+"""The largest suites (BIG-bench, MMLU's subtasks, the leaderboards) have a few hundred."""
 
 
 def _run_date(stamp: Any) -> date | None:
@@ -42,6 +45,8 @@ def run_identity(data: dict[str, Any], task: str) -> str:
 
 def parse_results(data: dict[str, Any]) -> ParsedLog:
     results = data["results"]
+    if len(results) > MAX_TASKS:
+        raise NotALog(f"The results hold {len(results)} tasks; at most {MAX_TASKS} are read from one file.")
     entries = {
         name(task, "A task name under results"): obj(values, f"results[{task[:100]!r}]")
         for task, values in results.items()
