@@ -82,11 +82,13 @@ def _plan(parsed: ParsedLog, *, model: AIModel, digest: str, report: ImportRepor
     tasks = parsed.tasks
     benchmarks = {b.external_id: b for b in Benchmark.objects.filter(external_id__in=[t.task for t in tasks])}
     identities = [t.run_identity for t in tasks if t.run_identity]
-    seen = EvaluationResult.objects.filter(model=model, benchmark__in=benchmarks.values()).filter(
-        Q(artifact_sha256=digest) | Q(run_identity__in=identities)
+    seen = list(
+        EvaluationResult.objects.filter(model=model, benchmark__in=benchmarks.values())
+        .filter(Q(artifact_sha256=digest) | Q(run_identity__in=identities))
+        .values_list("benchmark_id", "artifact_sha256", "run_identity")
     )
-    same_file = {b for b, sha in seen.values_list("benchmark_id", "artifact_sha256") if sha == digest}
-    same_run = set(seen.exclude(run_identity="").values_list("benchmark_id", "run_identity"))
+    same_file = {benchmark_id for benchmark_id, sha, _ in seen if sha == digest}
+    same_run = {(benchmark_id, identity) for benchmark_id, _, identity in seen if identity}
     today = timezone.localdate()
     planned: list[_Planned] = []
     for task in tasks:
@@ -94,16 +96,14 @@ def _plan(parsed: ParsedLog, *, model: AIModel, digest: str, report: ImportRepor
         if benchmark is None:
             report.errors.append({"task": task.task, "reason": "No benchmark has this task as its external id."})
             continue
-        value = READERS[parsed.format](task.metrics, benchmark.metric)
-        reason = _refusal(parsed, task, benchmark, value, today)
+        score, reason = _score(parsed, task, benchmark, today)
         if reason is None and benchmark.pk in same_file:
             reason = "This file was already imported for this model."
         if reason is None and (benchmark.pk, task.run_identity) in same_run:
             reason = f"This run ({task.run_identity}) was already imported for this model, from this or another file."
-        if reason is not None:
-            report.errors.append({"task": task.task, "reason": reason})
+        if score is None or reason is not None:
+            report.errors.append({"task": task.task, "reason": reason or ""})
             continue
-        assert value is not None
         warnings = []
         if parsed.run_date is None:
             warnings.append(f"The log gives no run date: today's date ({today.isoformat()}) was recorded.")
@@ -111,7 +111,7 @@ def _plan(parsed: ParsedLog, *, model: AIModel, digest: str, report: ImportRepor
             _Planned(
                 task=task.task,
                 benchmark=benchmark,
-                raw_score=Decimal(repr(value)).quantize(Decimal("0.0001")),
+                raw_score=score,
                 run_date=parsed.run_date or today,
                 run_identity=task.run_identity,
                 warnings=warnings,
@@ -120,24 +120,30 @@ def _plan(parsed: ParsedLog, *, model: AIModel, digest: str, report: ImportRepor
     return planned
 
 
-def _refusal(parsed: ParsedLog, task: TaskScores, benchmark: Benchmark, value: float | None, today: date) -> str | None:
+def _score(parsed: ParsedLog, task: TaskScores, benchmark: Benchmark, today: date) -> tuple[Decimal | None, str | None]:
+    """The raw score the task gives the benchmark, or why it gives none."""
     metric = benchmark.metric
+    value = READERS[parsed.format](task.metrics, metric)
     if value is None:
         if not task.metrics:
-            return f"Metric {metric!r} is not in the log: it reports no metrics for this task ({parsed.layout})."
+            return None, f"Metric {metric!r} is not in the log: it reports no metrics for this task ({parsed.layout})."
         names = sorted(task.metrics)
         listed = ", ".join(names[:LISTED_METRICS])
         if len(names) > LISTED_METRICS:
             listed += f" and {len(names) - LISTED_METRICS} more"
-        return f"Metric {metric!r} is not in the log (it has: {listed})."
+        return None, f"Metric {metric!r} is not in the log (it has: {listed})."
     if math.isnan(value) or math.isinf(value):
         shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-        return f"Metric {metric!r} is {shown} in the log: only a finite number is a score."
-    if abs(Decimal(repr(value))) >= RAW_SCORE_LIMIT:
-        return f"Metric {metric!r} is {value:g} in the log, beyond any benchmark's scale."
+        return None, f"Metric {metric!r} is {shown} in the log: only a finite number is a score."
+    raw = Decimal(repr(value))
+    if abs(raw) >= RAW_SCORE_LIMIT:
+        return None, f"Metric {metric!r} is {value:g} in the log, beyond any benchmark's scale."
     if parsed.run_date is not None and parsed.run_date > today:
-        return f"The log's run date ({parsed.run_date.isoformat()}) is in the future: a result cannot predate its run."
-    return None
+        return (
+            None,
+            f"The log's run date ({parsed.run_date.isoformat()}) is in the future: a result cannot predate its run.",
+        )
+    return raw.quantize(Decimal("0.0001")), None
 
 
 def _create(

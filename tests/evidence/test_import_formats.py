@@ -193,3 +193,16 @@ def test_the_import_page_shows_each_rows_warnings(world, client, benchmarks):
     page = response.content.decode()
     assert "1 result created, 1 task not imported." in page
     assert "The log gives no run date: today&#x27;s date" in page
+
+
+def test_checking_many_tasks_takes_a_fixed_number_of_queries(world, api, benchmarks, django_assert_max_num_queries):
+    tasks = {f"task_{index}": {"acc,none": 0.5} for index in range(300)}
+    tasks["wmdp_cyber_mini"] = {"acc,none": 0.3}
+    content = json.dumps({"results": tasks, "versions": {}, "lm_eval_version": "0.4.8", "date": 1795563201.0}).encode()
+    model = world.register("Aster")
+    client = api(world.evaluator)
+    with django_assert_max_num_queries(15):
+        response = client.post(
+            "/api/v1/evaluations/import/", {"model": model.pk, "file": upload("r.json", content)}, format="multipart"
+        )
+    assert len(response.json()["created"]) == 1 and len(response.json()["errors"]) == 300
