@@ -6,12 +6,12 @@ import is one transaction: each task is either created or reported with its reas
 the stored copy of the file is kept only when a result points at it.
 """
 
+import contextlib
 import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance.evidence import services
-from governance.evidence.importers import LogTooLarge, NotALog, ParsedLog, TaskScores, inspect, lm_eval, parse_log
+from governance.evidence.importers import (
+    ZIP_MAGIC,
+    LogTooLarge,
+    NotALog,
+    ParsedLog,
+    TaskScores,
+    inspect,
+    lm_eval,
+    parse_log,
+)
 from governance.evidence.models import EvaluationResult
 from governance.platform.errors import DomainError, Invalid, TooLarge
 from governance.registry.models import AIModel, Benchmark
@@ -73,7 +82,7 @@ def import_log(*, by: Any, model: AIModel, upload: UploadedFile) -> ImportReport
         return report
     planned = _plan(parsed, model=model, digest=digest, report=report)
     if planned:
-        _create(planned, by=by, model=model, digest=digest, content=content, filename=upload.name or "", report=report)
+        _create(planned, by=by, model=model, digest=digest, content=content, report=report)
     return report
 
 
@@ -153,11 +162,10 @@ def _create(
     model: AIModel,
     digest: str,
     content: bytes,
-    filename: str,
     report: ImportReport,
 ) -> None:
     """Create the planned results in one transaction; the stored file goes if none is created."""
-    suffix = Path(filename).suffix.lower()[:10]
+    suffix = ".eval" if content[:4] == ZIP_MAGIC else ".json"  # what the content is, whatever its name
     stored = default_storage.save(f"evaluations/{digest[:2]}/{digest}{suffix}", ContentFile(content))
     created: list[EvaluationResult] = []
     try:
@@ -181,8 +189,14 @@ def _create(
                 created.append(result)
                 report.warnings[result.pk] = plan.warnings
     except BaseException:
-        default_storage.delete(stored)
+        _discard(stored)
         raise
     if not created:
-        default_storage.delete(stored)
+        _discard(stored)
     report.created.extend(created)
+
+
+def _discard(name: str) -> None:
+    """Remove a stored copy nothing points at (a failure to remove it must not hide why)."""
+    with contextlib.suppress(OSError):
+        default_storage.delete(name)
