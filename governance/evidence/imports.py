@@ -65,7 +65,7 @@ class _Planned:
 
 
 def import_log(*, by: Any, model: AIModel, upload: UploadedFile) -> ImportReport:
-    if upload.size > settings.MAX_UPLOAD_BYTES:
+    if (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
         raise TooLarge(f"The file is {upload.size} bytes; at most {settings.MAX_UPLOAD_BYTES} bytes are accepted.")
     content = upload.read()
     try:

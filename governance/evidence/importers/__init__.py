@@ -67,6 +67,11 @@ def obj(value: Any, where: str, *, optional: bool = True) -> dict[str, Any]:
     return value
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is an object, else an empty one (for parts a log may garble harmlessly)."""
+    return value if isinstance(value, dict) else {}
+
+
 def array(value: Any, where: str) -> list[Any]:
     if value is None:
         return []

@@ -9,10 +9,10 @@ inflated in steps of at most ``STEP`` bytes, never past its declared size nor
 import io
 import struct
 import zlib
-from zipfile import ZipInfo
 
 from backports import zstd
 from backports.zstd import zipfile
+from backports.zstd.zipfile import ZipInfo
 
 from governance.evidence.importers import LogTooLarge, NotALog
 

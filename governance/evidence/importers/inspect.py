@@ -6,7 +6,7 @@ holds the same header. One task per log (``eval.task``); metrics per scorer in
 from datetime import date, datetime
 from typing import Any
 
-from governance.evidence.importers import NotALog, ParsedLog, TaskScores, archive, load_json, name, number, obj
+from governance.evidence.importers import NotALog, ParsedLog, TaskScores, archive, load_json, mapping, name, number, obj
 from governance.evidence.importers import array as as_list
 
 MAX_HEADER_BYTES = 16 * 1024 * 1024
@@ -32,9 +32,7 @@ def parse_eval_zip(content: bytes) -> ParsedLog:
 
 
 def _run_date(header: dict[str, Any]) -> date | None:
-    stats = header.get("stats") if isinstance(header.get("stats"), dict) else {}
-    eval_info = header.get("eval") if isinstance(header.get("eval"), dict) else {}
-    for value in (stats.get("completed_at"), eval_info.get("created")):
+    for value in (mapping(header.get("stats")).get("completed_at"), mapping(header.get("eval")).get("created")):
         if isinstance(value, str) and 0 < len(value) <= 64:
             try:
                 return datetime.fromisoformat(value).date()
@@ -67,10 +65,11 @@ def parse_header(header: dict[str, Any]) -> ParsedLog:
         return parsed
     metrics: dict[str, float] = {}
     if layout == MAY_2024:
-        scorer = obj(results.get("scorer"), "results.scorer")
-        if "name" not in scorer:
+        scorer_info = obj(results.get("scorer"), "results.scorer")
+        if "name" not in scorer_info:
             raise NotALog(f"The log uses {MAY_2024} but names no scorer (results.scorer.name).")
-        _read_metrics(metrics, name(scorer["name"], "results.scorer.name"), results.get("metrics"), "results.metrics")
+        scorer = name(scorer_info["name"], "results.scorer.name")
+        _read_metrics(metrics, scorer, results.get("metrics"), "results.metrics")
     else:
         for index, score in enumerate(as_list(results.get("scores"), "results.scores")):
             where = f"results.scores[{index}]"

@@ -8,7 +8,7 @@ import math
 from datetime import UTC, date, datetime
 from typing import Any
 
-from governance.evidence.importers import NotALog, ParsedLog, TaskScores, name, number, obj
+from governance.evidence.importers import NotALog, ParsedLog, TaskScores, mapping, name, number, obj
 
 MAX_TASKS = 5000
 """The largest suites (BIG-bench, MMLU's subtasks, the leaderboards) have a few hundred."""
@@ -25,7 +25,7 @@ def _run_date(stamp: Any) -> date | None:
 
 
 def _model(data: dict[str, Any]) -> str:
-    config = data.get("config") if isinstance(data.get("config"), dict) else {}
+    config = mapping(data.get("config"))
     parts = [config.get("model"), config.get("model_args"), data.get("model_name")]
     return json.dumps(parts, sort_keys=True, default=str)
 
@@ -33,8 +33,8 @@ def _model(data: dict[str, Any]) -> str:
 def run_identity(data: dict[str, Any], task: str) -> str:
     """Model, task and the task's hash and run date where the file has them (``""`` when it
     has neither: such a file is recognised by its SHA-256 alone)."""
-    hashes = data.get("task_hashes") if isinstance(data.get("task_hashes"), dict) else {}
-    task_hash = hashes.get(task) if isinstance(hashes.get(task), str) else ""
+    task_hash = mapping(data.get("task_hashes")).get(task)
+    task_hash = task_hash if isinstance(task_hash, str) else ""
     stamp = number(data.get("date"))
     stamp = stamp if stamp is not None and math.isfinite(stamp) else None
     if not task_hash and stamp is None:
