@@ -3,6 +3,7 @@
 import io
 import json
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -206,3 +207,13 @@ def test_checking_many_tasks_takes_a_fixed_number_of_queries(world, api, benchma
             "/api/v1/evaluations/import/", {"model": model.pk, "file": upload("r.json", content)}, format="multipart"
         )
     assert len(response.json()["created"]) == 1 and len(response.json()["errors"]) == 300
+
+
+def test_a_run_finished_within_the_hour_in_a_zone_ahead_of_utc_is_not_in_the_future(world, api, benchmarks):
+    finished = timezone.now() - timedelta(hours=1)
+    ahead = finished.astimezone(dt_timezone(timedelta(hours=14)))  # often already tomorrow there
+    log = json.loads((SAMPLES / "wmdp_bio_mini.json").read_text())
+    log["stats"]["completed_at"] = ahead.isoformat()
+    response = post(api, world.evaluator, world.register("Aster"), upload("kiribati.json", json.dumps(log).encode()))
+    assert response.status_code == 201, response.json()
+    assert response.json()["created"][0]["run_date"] == finished.date().isoformat()

@@ -3,7 +3,7 @@ holds the same header. One task per log (``eval.task``); metrics per scorer in
 ``results.scores[].metrics`` (log versions 2 and 3), or in ``results.metrics`` with one
 ``results.scorer`` (the layout of May 2024, log version 1)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from governance.evidence.importers import NotALog, ParsedLog, TaskScores, archive, load_json, mapping, name, number, obj
@@ -35,9 +35,12 @@ def _run_date(header: dict[str, Any]) -> date | None:
     for value in (mapping(header.get("stats")).get("completed_at"), mapping(header.get("eval")).get("created")):
         if isinstance(value, str) and 0 < len(value) <= 64:
             try:
-                return datetime.fromisoformat(value).date()
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 continue
+            # The date in UTC, as the server's "today" is: a run finished this morning in
+            # Auckland is not in the future.
+            return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
     return None
 
 
