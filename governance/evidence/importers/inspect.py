@@ -6,8 +6,18 @@ holds the same header. One task per log (``eval.task``); metrics per scorer in
 from datetime import UTC, date, datetime
 from typing import Any
 
-from governance.evidence.importers import NotALog, ParsedLog, TaskScores, archive, load_json, mapping, name, number, obj
-from governance.evidence.importers import array as as_list
+from governance.evidence.importers import (
+    NotALog,
+    ParsedLog,
+    TaskScores,
+    archive,
+    as_list,
+    load_json,
+    mapping,
+    name,
+    number,
+    obj,
+)
 
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 """``header.json`` holds no samples: a real one is a few kilobytes."""
