@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "DeterminationKindEnum": "governance.determinations.models.Determination.Kind",
         "EnforcementKindEnum": "governance.compliance.models.EnforcementCase.Kind",
         "CaseMessageKindEnum": "governance.cases.models.CaseMessage.Kind",
+        "EvaluationStatusEnum": "governance.evidence.models.EvaluationResult.Status",
     },
 }
 

@@ -32,6 +32,9 @@ class EvaluationResult(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     artifact = models.FileField(upload_to="evaluations/%Y/%m/", blank=True, max_length=255)
     artifact_sha256 = models.CharField(max_length=64, blank=True)
+    run_identity = models.CharField(
+        max_length=255, blank=True, db_index=True, help_text="The run an imported result came from, in any file format."
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -49,6 +52,11 @@ class EvaluationResult(models.Model):
                 fields=["model", "benchmark", "artifact_sha256"],
                 condition=~Q(artifact_sha256=""),
                 name="evaluation_import_once",
+            ),
+            models.UniqueConstraint(
+                fields=["model", "benchmark", "run_identity"],
+                condition=~Q(run_identity=""),
+                name="evaluation_run_once",
             ),
         ]
         indexes = [models.Index(fields=["model", "status"]), models.Index(fields=["status", "model"])]

@@ -27,6 +27,7 @@ EVALUATION_FIELDS = (
     "provenance",
     "status",
     "artifact_sha256",
+    "run_identity",
 )
 
 
@@ -63,6 +64,7 @@ def submit_evaluation(
     artifact: UploadedFile | None = None,
     artifact_sha256: str = "",
     artifact_name: str = "",
+    run_identity: str = "",
 ) -> EvaluationResult:
     organization, provenance = submitter_provenance(by, model)
     if run_date > timezone.localdate():
@@ -87,6 +89,7 @@ def submit_evaluation(
             run_date=run_date,
             provenance=provenance,
             artifact_sha256=artifact_sha256,
+            run_identity=run_identity,
         )
         if artifact is not None:
             evaluation.artifact = artifact

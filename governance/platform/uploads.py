@@ -1,6 +1,7 @@
 """Checks for uploaded evidence files: size (413) and type (400), with their SHA-256."""
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +45,27 @@ def check_upload(upload: UploadedFile, *, field: str = "files") -> CheckedUpload
     content_type, magics = ALLOWED_TYPES[suffix]
     digest = hashlib.sha256()
     head = b""
+    text = magics is None
     for chunk in upload.chunks():
         if len(head) < 16:
             head += chunk[:16]
         digest.update(chunk)
+        if text and b"\x00" in chunk:
+            raise Invalid(fields={field: [f"{name}: the content is not text."]})
     upload.seek(0)
     if magics is not None and not any(head.startswith(m) for m in magics):
         raise Invalid(fields={field: [f"{name}: the content is not a {suffix[1:]} file."]})
-    if magics is None and b"\x00" in head:
-        raise Invalid(fields={field: [f"{name}: the content is not text."]})
+    if suffix == ".json" and not _is_json(upload):
+        raise Invalid(fields={field: [f"{name}: the content is not JSON."]})
     return CheckedUpload(name=name, size=upload.size, sha256=digest.hexdigest(), content_type=content_type)
+
+
+def _is_json(upload: UploadedFile) -> bool:
+    """Whether the (size-checked) file parses as JSON; deep nesting and huge numbers too are not."""
+    try:
+        json.loads(upload.read())
+    except (RecursionError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return False
+    finally:
+        upload.seek(0)
+    return True

@@ -1,41 +1,13 @@
 """Evaluation import from real Inspect AI and lm-evaluation-harness files (SPEC 11)."""
 
 import json
-from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 
 from governance.evidence.models import EvaluationResult
-from tests.factories import BenchmarkFactory, domain
-
-SAMPLES = Path(__file__).parent / "samples"
-
-
-def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content if content is not None else (SAMPLES / name).read_bytes())
-
-
-@pytest.fixture
-def benchmarks(world):
-    return {
-        "bio": BenchmarkFactory(slug="wmdp-bio", external_id="wmdp_bio_mini", domain=domain("bio"), metric="accuracy"),
-        "ctf": BenchmarkFactory(
-            slug="cyber-ctf", external_id="cyber_ctf_mini", domain=domain("cyber"), metric="includes/accuracy"
-        ),
-        "lm": BenchmarkFactory(
-            slug="wmdp-cyber", external_id="wmdp_cyber_mini", domain=domain("cyber"), metric="acc,none"
-        ),
-        "persuasion": BenchmarkFactory(
-            slug="persuasion-mini", external_id="persuasion_mini", domain=domain("persuasion"), metric="acc_norm,none"
-        ),
-    }
-
-
-def post(api, user, model, file):
-    return api(user).post("/api/v1/evaluations/import/", {"model": model.pk, "file": file}, format="multipart")
+from tests.evidence.logs import SAMPLES, post, upload
 
 
 @pytest.mark.parametrize("name, raw", [("wmdp_bio_mini.json", "0.6667"), ("wmdp_bio_mini.eval", "0.6667")])

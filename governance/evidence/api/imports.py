@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -23,8 +23,21 @@ class ImportErrorSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ImportedEvaluationSerializer(EvaluationSerializer):
+    """A created result, with what the importer assumed for it (e.g. a missing run date)."""
+
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(EvaluationSerializer.Meta):
+        fields = [*EvaluationSerializer.Meta.fields, "warnings"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, result) -> list[str]:
+        return self.context.get("warnings", {}).get(result.pk, [])
+
+
 class ImportResponseSerializer(serializers.Serializer):
-    created = EvaluationSerializer(many=True)
+    created = ImportedEvaluationSerializer(many=True)
     errors = ImportErrorSerializer(many=True)
 
 
@@ -45,5 +58,6 @@ class EvaluationImportView(APIView):
         if model is None:
             raise ValidationError({"model": ["No such model."]})
         report = import_log(by=request.user, model=model, upload=serializer.validated_data["file"])
-        body = {"created": EvaluationSerializer(report.created, many=True).data, "errors": report.errors}
+        created = ImportedEvaluationSerializer(report.created, many=True, context={"warnings": report.warnings})
+        body = {"created": created.data, "errors": report.errors}
         return Response(body, status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK)

@@ -23,6 +23,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "status",
             "run_date",
             "artifact_sha256",
+            "run_identity",
             "review_reason",
             "created_at",
         ]
@@ -32,6 +33,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "provenance",
             "status",
             "artifact_sha256",
+            "run_identity",
             "review_reason",
             "created_at",
         ]

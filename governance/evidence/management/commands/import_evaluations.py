@@ -32,8 +32,10 @@ class Command(BaseCommand):
                 report = import_log(by=user, model=target, upload=upload)
         except DomainError as error:
             raise CommandError(error.message or str(error.fields)) from error
-        for result in report.created:
+        for result, warnings in report.rows():
             self.stdout.write(f"created #{result.pk}: {result.benchmark.slug} raw {result.raw_score}")
+            for warning in warnings:
+                self.stdout.write(f"  warning: {warning}")
         for problem in report.errors:
             self.stderr.write(f"error: {problem['task']}: {problem['reason']}")
         self.stdout.write(self.style.SUCCESS(f"{len(report.created)} created, {len(report.errors)} errors."))
