@@ -266,3 +266,14 @@ def test_a_regulator_verifies_research_organisations_and_registers_hosts(gate, a
     assert not_research.status_code == 400
     host = api(gate.world.regulator).post("/api/v1/organizations/", {"name": "Mirror Net", "kind": "host"})
     assert host.status_code == 201 and host.json()["kind"] == "host" and host.json()["verified"] is False
+
+
+def test_json_nested_too_deeply_is_a_400_everywhere(gate, api):
+    from rest_framework.test import APIClient
+
+    body = "[" * 100_000 + "]" * 100_000
+    anonymous = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
+    assert anonymous.status_code == 400 and "nested too deeply" in anonymous.json()["detail"]
+    signed_in = api(gate.researcher).post("/api/v1/access-requests/", body, content_type="application/json")
+    assert signed_in.status_code == 400
+    assert not AccessRequest.objects.exists()
