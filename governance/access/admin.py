@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from governance.access import services
-from governance.access.models import AccessCondition, AccessGrant, AccessRequest, Attestation, RegisterEntry
+from governance.access.models import (
+    AccessCondition,
+    AccessGrant,
+    AccessRequest,
+    Attestation,
+    RegisterEntry,
+    RequesterProfile,
+)
 from governance.audit.admin_base import AuditedAdmin
 from governance.platform.admin_base import ImmutableAdmin
 
@@ -55,3 +62,11 @@ class AccessGrantAdmin(ImmutableAdmin):
 class RegisterEntryAdmin(ImmutableAdmin):
     list_display = ["at", "kind", "model", "requester", "host", "allowed"]
     list_filter = ["kind", "allowed"]
+
+
+@admin.register(RequesterProfile)
+class RequesterProfileAdmin(ImmutableAdmin):
+    """Requesters keep their own profile (My access); the admin reads it."""
+
+    list_display = ["legal_name", "user", "country", "affiliation", "email_confirmed_at"]
+    search_fields = ["legal_name", "user__username"]

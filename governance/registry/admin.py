@@ -10,8 +10,9 @@ from django.http import HttpRequest
 
 from governance.audit.admin_base import AuditedAdmin
 from governance.audit.services import record
+from governance.platform.admin_base import ImmutableAdmin
 from governance.registry import services
-from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
+from governance.registry.models import AIModel, ApiToken, Benchmark, Membership, Organization, RiskDomain
 
 User = get_user_model()
 
@@ -86,7 +87,7 @@ class OrganizationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "jurisdiction", "accredited"]
     list_filter = ["kind", "accredited", "jurisdiction"]
     search_fields = ["name", "jurisdiction"]
-    readonly_fields = ["kind", "accredited", "created_at"]
+    readonly_fields = ["kind", "accredited", "verified", "created_at"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -145,3 +146,25 @@ class AIModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ImmutableAdmin):
+    """Tokens are listed (never their keys: only a hash is stored) and revoked by deleting."""
+
+    list_display = ["token_key", "user", "scope", "created", "expiry"]
+    list_filter = ["scope"]
+    exclude = ["digest"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["token_key", "user", "scope", "created", "expiry"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return True
+
+    def delete_model(self, request, obj) -> None:
+        services.revoke_token(by=request.user, token=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for token in queryset:
+            services.revoke_token(by=request.user, token=token)

@@ -57,6 +57,10 @@ API_KINDS = {
     "enforcement-cases": "enforcement",
     "notifications": "notification",
     "audit-events": "audit",
+    "access-requests": "access_request",
+    "access-grants": "access_grant",
+    "peers": "peer",
+    "auth": "api_token",  # /auth/tokens/{key}/: the caller's own tokens only
 }
 # Path parameters other than the primary key → the kind they address.
 EXTRA_PARAM_KINDS = {"file_id": "submission_file"}
@@ -71,6 +75,9 @@ WEB_KINDS = {
     "determinations": "determination",
     "evaluations": "evaluation",
     "inbox": "notification",
+    # /access/<model>/ is a model's request page; /access/requests|grants/<pk>/… take their own ids.
+    "access": "model",
+    "peers": "peer",
 }
 WEB_ACTIONS = {
     "determinations": "confirm",

@@ -1,7 +1,14 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
 from governance.registry.models import AIModel
+
+
+class PeerTierSerializer(serializers.Serializer):
+    peer = serializers.CharField()
+    jurisdiction = serializers.CharField()
+    tier = serializers.IntegerField()
 
 
 class RegisterEntrySerializer(serializers.ModelSerializer):
@@ -40,6 +47,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     def get_access_condition(self, obj: AIModel) -> str:
         return ACCESS_CONDITIONS[obj.current_tier]
 
+    @extend_schema_field(PeerTierSerializer(many=True))
     def get_peer_tiers(self, obj: AIModel) -> list[dict[str, object]]:
         """The tiers other regulators' registers give the model, as last read."""
         return [

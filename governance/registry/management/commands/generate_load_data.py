@@ -13,6 +13,7 @@ slugs, versions and usernames starting ``load-``). It refuses to touch a databas
 holds anything else unless ``--force``; ``--reset`` empties the database first.
 """
 
+import json
 import random
 import time
 from collections import Counter
@@ -67,6 +68,7 @@ MODEL_FIELDS = [
     "parent",
     "derivation",
     "released",
+    "release_jurisdictions",
     "current_tier",
     "evidence_complete",
     "tier_effective_from",
@@ -145,8 +147,9 @@ def reset_database(stdout=None) -> None:
 
 
 def _insert(model: type[models.Model], field_names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write ``rows`` (values in ``field_names`` order) into ``model``'s table: COPY on
-    PostgreSQL, batched INSERT elsewhere. No signals, no ``save()``; returns the row count."""
+    """Write ``rows`` (values in ``field_names`` order, JSON fields as JSON text) into
+    ``model``'s table: COPY on PostgreSQL, batched INSERT elsewhere. No signals, no
+    ``save()``; returns the row count."""
     fields = [model._meta.get_field(name) for name in field_names]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -161,7 +164,12 @@ def _insert(model: type[models.Model], field_names: Sequence[str], rows: Iterabl
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append([f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)])
+            batch.append(
+                [
+                    f.get_db_prep_save(json.loads(value) if isinstance(f, models.JSONField) else value, connection)
+                    for f, value in zip(fields, row, strict=True)
+                ]
+            )
             if len(batch) == 2000:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -324,6 +332,7 @@ def model_rows(rng: random.Random, plans: Sequence[Plan], registrar_id: int, now
             plan.parent_id,
             rng.choice(DERIVATIONS) if plan.parent_id else "",
             rng.random() > 0.15,
+            "[]",  # JSON text, as COPY takes it
             None,
             False,
             None,
