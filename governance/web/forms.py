@@ -188,7 +188,7 @@ class AccessRequestForm(forms.Form):
 class PeerForm(forms.Form):
     name = forms.CharField(max_length=200)
     jurisdiction = forms.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. JP.")
-    register_url = forms.URLField(required=False, max_length=500, label="Register URL")
+    register_url = forms.URLField(required=False, max_length=500, label="Register URL", assume_scheme="https")
 
 
 class PeerUploadForm(forms.Form):
