@@ -164,7 +164,9 @@ def review_submission(
     *, submission: ComplianceSubmission, by: Any, outcome: str, notes: str = ""
 ) -> ComplianceSubmission:
     """``accepted`` advances the due date one period; ``deficient`` sets a 14-day
-    remediation; ``rejected`` changes nothing else."""
+    remediation; ``rejected`` changes nothing else. A submission on an obligation retired
+    since (the model left its tier) is still reviewed, and the obligation stays retired:
+    its review is on the record, but there is no period to advance and nothing to remedy."""
     if not reviews_compliance(by):
         raise NotAllowed("Only compliance officers and regulators review submissions.")
     if outcome not in ("accepted", "deficient", "rejected"):
@@ -186,16 +188,8 @@ def review_submission(
         submission.review_notes = notes
         submission.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_notes"])
         before = {"next_due": obligation.next_due, "status": obligation.status}
-        if outcome == "accepted":
-            if obligation.period_months and obligation.next_due:
-                obligation.next_due = add_months(obligation.next_due, obligation.period_months)
-            obligation.status = Obligation.Status.ACTIVE
-            obligation.consecutive_overdue = 0
-            obligation.remediation_due = None
-            obligation.reminders_sent = []
-        elif outcome == "deficient":
-            obligation.remediation_due = timezone.localdate() + timedelta(days=REMEDIATION_DAYS)
-        obligation.save()
+        if obligation.status != Obligation.Status.RETIRED:
+            _apply_review(obligation, outcome)
         record(
             actor=by,
             action=f"compliance_submission.{outcome}",
@@ -216,6 +210,19 @@ def review_submission(
             link=f"/models/{obligation.model_id}/",
         )
     return submission
+
+
+def _apply_review(obligation: Obligation, outcome: str) -> None:
+    if outcome == "accepted":
+        if obligation.period_months and obligation.next_due:
+            obligation.next_due = add_months(obligation.next_due, obligation.period_months)
+        obligation.status = Obligation.Status.ACTIVE
+        obligation.consecutive_overdue = 0
+        obligation.remediation_due = None
+        obligation.reminders_sent = []
+    elif outcome == "deficient":
+        obligation.remediation_due = timezone.localdate() + timedelta(days=REMEDIATION_DAYS)
+    obligation.save()
 
 
 def open_enforcement(

@@ -201,3 +201,32 @@ def test_compliance_api(world, api, tier3):
     )
     assert api(world.dev_aurora).get("/api/v1/enforcement-cases/").json()["count"] == 1
     assert api(world.dev_borealis).get("/api/v1/enforcement-cases/").json()["count"] == 0
+
+
+def test_submission_on_a_retired_obligation_is_reviewed_without_reviving_it(world, api, client, tier3):
+    """A tier change retires an obligation while its evidence waits for review: the review
+    closes the submission and leaves the obligation retired (no 500, no second live one)."""
+    obligation = Obligation.objects.get(model=tier3, kind="institutional_verification")
+    due = obligation.next_due
+    submission = services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=due)
+    determine_own_motion(model=tier3, tier=2, rationale="Relaxed after review.", by=world.regulator)
+    determine_own_motion(model=tier3, tier=3, rationale="Escalated again.", by=world.regulator)
+    assert Obligation.objects.filter(model=tier3, kind="institutional_verification", status="active").count() == 1
+    response = api(world.compliance).post(
+        f"/api/v1/compliance-submissions/{submission.pk}/review/", {"outcome": "accepted"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "accepted"
+    obligation.refresh_from_db()
+    assert obligation.status == "retired" and obligation.next_due == due
+    deficient = ComplianceSubmission.objects.create(
+        obligation=obligation, period_end=due, submitted_by=world.dev_aurora
+    )
+    client.force_login(world.compliance)
+    page = client.post(f"/submissions/{deficient.pk}/review/", {"outcome": "deficient", "notes": "Late."}, follow=True)
+    assert page.status_code == 200 and "Submission marked deficient." in page.content.decode()
+    assert "retired" in page.content.decode()
+    deficient.refresh_from_db()
+    obligation.refresh_from_db()
+    assert deficient.state == "deficient"
+    assert obligation.status == "retired" and obligation.remediation_due is None
