@@ -10,9 +10,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from governance.cases import services
-from governance.cases.models import CaseFile, Contest
+from governance.cases.models import Appeal, CaseFile, Contest
 from governance.platform.errors import IllegalTransition
 from governance.workflows import cases as workflows
+from tests.factories import hold_hearing
 
 
 def test_contest_lifecycle_over_the_api(world, api):
@@ -69,6 +70,9 @@ def test_contest_lifecycle_over_the_api(world, api):
         reg.post(f"/api/v1/appeals/{aid}/schedule-hearing/", {"hearing_at": hearing}).json()["state"]
         == "hearing_scheduled"
     )
+    early = api(world.regulator3).post(f"/api/v1/appeals/{aid}/vote/", {"vote": "affirm", "reasons": "Early."})
+    assert early.status_code == 409 and "at or after the hearing" in early.json()["detail"]
+    hold_hearing(Appeal.objects.get(pk=aid))
     api(world.regulator3).post(
         f"/api/v1/appeals/{aid}/vote/", {"vote": "reverse", "tier": 1, "reasons": "Evidence is low."}
     )
