@@ -216,8 +216,10 @@ def _apply_review(obligation: Obligation, outcome: str) -> None:
     if outcome == "accepted":
         if obligation.period_months and obligation.next_due:
             obligation.next_due = add_months(obligation.next_due, obligation.period_months)
-        obligation.status = Obligation.Status.ACTIVE
-        obligation.consecutive_overdue = 0
+        # Evidence accepted late for a missed period leaves the later periods still owed.
+        still_missed = len(missed_due_dates(obligation, timezone.localdate()))
+        obligation.status = Obligation.Status.OVERDUE if still_missed else Obligation.Status.ACTIVE
+        obligation.consecutive_overdue = still_missed
         obligation.remediation_due = None
         obligation.reminders_sent = []
     elif outcome == "deficient":
@@ -281,6 +283,23 @@ def compliance_sweep(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
+def missed_due_dates(obligation: Obligation, today: date) -> list[date]:
+    """The due dates, from ``next_due`` on, whose grace period has passed by ``today``.
+
+    ``next_due`` is the first period not yet met: an overdue obligation keeps the date it
+    missed (the dashboard says "was due" that date) and each later period passing unmet
+    counts one more consecutive overdue period."""
+    if not obligation.period_months or obligation.next_due is None:
+        return []
+    missed = []
+    grace = timedelta(days=obligation.grace_days)
+    while True:
+        due = add_months(obligation.next_due, obligation.period_months * len(missed))
+        if today <= due + grace:
+            return missed
+        missed.append(due)
+
+
 def _sweep_one(obligation: Obligation, today: date, counts: dict[str, int]) -> None:
     model = obligation.model
     developers = list(members_of(model.developer_id))
@@ -299,18 +318,21 @@ def _sweep_one(obligation: Obligation, today: date, counts: dict[str, int]) -> N
             )
             counts["reminders"] += 1
             break
-    while obligation.period_months and today > obligation.next_due + timedelta(days=obligation.grace_days):
-        missed = obligation.next_due
+    missed_dates = missed_due_dates(obligation, today)
+    for counted, missed in enumerate(missed_dates[obligation.consecutive_overdue :], obligation.consecutive_overdue):
+        before = obligation.status
         obligation.status = Obligation.Status.OVERDUE
-        obligation.consecutive_overdue += 1
-        obligation.next_due = add_months(missed, obligation.period_months)
-        obligation.reminders_sent = []
-        obligation.save()
+        obligation.consecutive_overdue = counted + 1
+        obligation.save(update_fields=["status", "consecutive_overdue"])
         record(
             actor=None,
             action="obligation.overdue",
             obj=obligation,
-            changes={"status": ["active", "overdue"], "missed_due": [None, missed.isoformat()]},
+            changes={
+                "status": [before, "overdue"],
+                "consecutive_overdue": [counted, counted + 1],
+                "missed_due": [None, missed.isoformat()],
+            },
             organization_id=model.developer_id,
         )
         notify(
