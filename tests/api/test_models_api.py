@@ -124,6 +124,21 @@ def test_other_organisations_model_is_404_everywhere(world, api):
     assert "Secret" not in api().get("/api/v1/register.csv").getvalue().decode()
 
 
+def test_a_released_model_cannot_be_unreleased(world, api):
+    """SPEC 2: published weights cannot be recalled, so ``released`` never goes back to false."""
+    model = world.register("Published", released=True)
+    client = api(world.dev_aurora)
+    response = client.patch(f"/api/v1/models/{model.pk}/", {"released": False}, format="json")
+    assert response.status_code == 409
+    assert "cannot be recalled" in response.json()["detail"]
+    model.refresh_from_db()
+    assert model.released is True
+    assert any(row["name"] == "Published" for row in api().get("/api/v1/register/").json()["results"])
+    assert client.patch(f"/api/v1/models/{model.pk}/", {"released": True, "version": "1.1"}).status_code == 200
+    unreleased = world.register("Private", released=False)
+    assert client.patch(f"/api/v1/models/{unreleased.pk}/", {"released": True}).json()["released"] is True
+
+
 def test_tier_filter_and_ordering(world, api):
     low = world.register("Low")
     high = world.register("High")
