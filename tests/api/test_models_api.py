@@ -1,10 +1,13 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from governance.audit.models import AuditEvent
 from governance.determinations.models import Determination
+from governance.evidence import services as evidence
 from governance.registry.models import AIModel
+from tests.factories import EvaluatorOrgFactory, UserFactory
 
 
 def test_token_auth_and_me(world, client):
@@ -288,3 +291,36 @@ def test_decimal_scores_are_strings(world, api):
     results = api(world.regulator).get(f"/api/v1/evaluations/?model={model.pk}").json()["results"]
     assert results[0]["normalized_score"] == "0.1234"
     assert Decimal(results[0]["raw_score"]) == Decimal("0.1234")
+
+
+def test_an_evaluator_reads_the_results_it_submitted_not_the_dossier(world, api, client):
+    """SPEC 15: one result (even unreviewed) on another organisation's unreleased model does
+    not open that model's dossier, nor the determinations a rival evaluator's results built."""
+    rival = UserFactory(username="rival", roles=["evaluator"], organization=EvaluatorOrgFactory(name="Rival Evals"))
+    model = world.register("Hidden", developer=world.borealis, released=False)
+    rival_result = evidence.submit_evaluation(
+        by=rival,
+        model=model,
+        benchmark=world.benchmarks["bio"],
+        raw_score=Decimal("0.6000"),
+        run_date=date(2026, 11, 1),
+    )
+    evidence.accept_evaluation(evaluation=rival_result, by=world.regulator)
+    mine = evidence.submit_evaluation(
+        by=world.evaluator,
+        model=model,
+        benchmark=world.benchmarks["cyber"],
+        raw_score=Decimal("0.1000"),
+        run_date=date(2026, 11, 2),
+    )
+    client_api = api(world.evaluator)
+    for url in (f"/api/v1/models/{model.pk}/", f"/api/v1/models/{model.pk}/determinations/"):
+        assert client_api.get(url).status_code == 404, url
+    assert client_api.get(f"/api/v1/determinations/?model={model.pk}").json()["count"] == 0
+    assert client_api.get("/api/v1/models/").json()["count"] == 0
+    results = client_api.get("/api/v1/evaluations/").json()["results"]
+    assert [r["id"] for r in results] == [mine.pk]
+    client.force_login(world.evaluator)
+    assert client.get(f"/models/{model.pk}/").status_code == 404
+    page = client.get("/evaluations/").content.decode()
+    assert "Hidden" in page, "the evaluator still sees its own result and the model it is on"
