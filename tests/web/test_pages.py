@@ -52,6 +52,24 @@ def test_register_filters_by_tier_and_returns_rows_only_to_htmx(world, models):
     assert "<html" not in rows
 
 
+def test_register_download_follows_the_live_search_and_filters(world, models):
+    """Issue 17, item 12: the export links are inside the htmx target, so a live search or
+    filter updates them, and the CSV holds exactly the rows shown."""
+    world.register("Asterisk", released=True)
+    world.register("Plain", released=True)
+    client = client_for()
+    rows = client.get("/register/?search=aster&tier=3&page=1", headers={"HX-Request": "true"}).content.decode()
+    found = re.search(r'href="(/api/v1/register\.csv[^"]*)"', rows)
+    assert found, "the CSV link comes with the rows"
+    link = found.group(1).replace("&amp;", "&")
+    assert link == "/api/v1/register.csv?search=aster&tier=3", "the page number is not a filter"
+    body = b"".join(client.get(link).streaming_content).decode()
+    names = [line.split(",")[1] for line in body.strip().splitlines()[1:]]
+    assert names == ["Aster"]
+    full = client.get("/register/").content.decode()
+    assert full.count("/api/v1/register.csv") == 1 and 'href="/api/v1/register.csv"' in full
+
+
 def test_pages_need_sign_in(world, models):
     public, _ = models
     for path in ("/inbox/", f"/models/{public.pk}/", "/evaluations/", "/threshold-sets/", "/audit/"):
