@@ -324,3 +324,29 @@ def test_an_evaluator_reads_the_results_it_submitted_not_the_dossier(world, api,
     assert client.get(f"/models/{model.pk}/").status_code == 404
     page = client.get("/evaluations/").content.decode()
     assert "Hidden" in page, "the evaluator still sees its own result and the model it is on"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/models/?parent={}",
+        "/api/v1/determinations/?model={}",
+        "/api/v1/evaluations/?model={}",
+        "/api/v1/contests/?model={}",
+        "/api/v1/re-reviews/?model={}",
+        "/api/v1/obligations/?model={}",
+        "/api/v1/compliance-submissions/?obligation__model={}",
+        "/api/v1/enforcement-cases/?model={}",
+    ],
+)
+def test_a_hidden_id_and_a_missing_id_filter_alike(world, api, path):
+    """Issue 17, item 23: a filter on another organisation's unreleased model answers exactly
+    as one on an id that exists nowhere, so ids cannot be enumerated."""
+    hidden = world.register("Hidden", developer=world.borealis, released=False)
+    client = api(world.dev_aurora)
+    seen = client.get(path.format(hidden.pk))
+    missing = client.get(path.format(2_000_000_000))
+    assert (seen.status_code, seen.json()) == (missing.status_code, missing.json()) == (200, seen.json())
+    assert seen.json()["count"] == 0
+    assert client.get(path.format("not-a-number")).status_code == 400
+    assert client.get(path.format(10**30)).status_code == 400
