@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -350,3 +352,21 @@ def test_a_hidden_id_and_a_missing_id_filter_alike(world, api, path):
     assert seen.json()["count"] == 0
     assert client.get(path.format("not-a-number")).status_code == 400
     assert client.get(path.format(10**30)).status_code == 400
+
+
+def test_an_unreleased_parent_is_named_nowhere_on_the_register(world, api, client):
+    """Issue 17, item 23: the register lists a released derivative, never its unreleased parent."""
+    secret = world.register("Secretparent", developer=world.borealis, released=False)
+    child = world.register("Childmodel", parent=secret, derivation="fine_tune", released=True)
+    public = world.register("Publicparent", released=True)
+    world.register("Publicchild", parent=public, derivation="merge", released=True)
+    entries = {row["name"]: row for row in api().get("/api/v1/register/").json()["results"]}
+    assert entries["Childmodel"]["parent"] is None
+    assert entries["Publicchild"]["parent"] == public.pk
+    body = b"".join(api().get("/api/v1/register.csv").streaming_content).decode()
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(body))}
+    assert "Secretparent" not in body and rows["Childmodel"]["parent"] == ""
+    assert rows["Publicchild"]["parent"] == str(public.pk) and rows[child.name]["derivation"] == "fine_tune"
+    page = client.get("/register/").content.decode()
+    assert "Secretparent" not in page and "a model not on the register (fine-tune)" in page
+    assert "Publicparent 1.0 (merge)" in page

@@ -12,6 +12,9 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     in_force_from = serializers.DateTimeField(source="tier_effective_from")
     threshold_set = serializers.CharField(source="threshold_set_version", allow_null=True)
     contest_or_appeal_open = serializers.BooleanField(source="case_open")
+    parent = serializers.IntegerField(
+        source="public_parent_id", allow_null=True, help_text="Only a parent on the register."
+    )
 
     class Meta:
         model = AIModel

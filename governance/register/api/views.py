@@ -67,7 +67,7 @@ class RegisterCsvView(APIView):
                 model.tier_effective_from.isoformat() if model.tier_effective_from else "",
                 model.threshold_set_version or "",
                 "yes" if model.case_open else "no",
-                model.parent_id or "",
+                model.public_parent_id or "",
                 model.derivation,
             ]
             for model in queryset.iterator(chunk_size=2000)
