@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -210,3 +211,27 @@ def set_membership(*, by: Any, user: Any, organization: Organization | None) -> 
             changes={"organization": [before, after]},
             organization_id=after or before,
         )
+
+
+# The models holding API tokens (DRF's now; a replacement joins the list).
+API_TOKEN_MODELS = ("authtoken.Token", "knox.AuthToken")
+
+
+def revoke_api_tokens(*, user: Any, reason: str, actor: Any = None) -> int:
+    """Every API token of ``user`` stops working; returns how many were revoked."""
+    revoked = 0
+    with transaction.atomic():
+        for label in API_TOKEN_MODELS:
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue
+            revoked += model.objects.filter(user=user).delete()[0]
+        if revoked:
+            record(
+                actor=actor,
+                action="user.tokens_revoked",
+                obj=user,
+                changes={"tokens": [revoked, 0], "reason": [None, reason]},
+            )
+    return revoked

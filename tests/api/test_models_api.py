@@ -22,6 +22,33 @@ def test_token_auth_and_me(world, client):
     assert me["organization"]["name"] == "Aurora Labs"
 
 
+def test_a_password_change_revokes_the_users_tokens(world, client):
+    """Issue 17, item 23: a token made with the old password stops working on any change."""
+    from governance.audit.models import AuditEvent
+
+    def token() -> str:
+        return client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": password}).json()["token"]
+
+    password = "governance-demo"
+    old = token()
+    client.force_login(world.dev_aurora)
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": password, "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
+    )
+    assert response.status_code == 302, response.content
+    client.logout()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {old}").status_code == 401
+    assert AuditEvent.objects.filter(action="user.tokens_revoked", object_id=str(world.dev_aurora.pk)).exists()
+    password = "a-new-long-passphrase"
+    new = token()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
+    world.dev_aurora.refresh_from_db()
+    world.dev_aurora.set_password("yet-another-passphrase")
+    world.dev_aurora.save()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 401
+
+
 def test_token_with_wrong_password_is_refused(world, client):
     response = client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": "nope"})
     assert response.status_code == 401
