@@ -88,3 +88,16 @@ class AIModelFactory(factory.django.DjangoModelFactory):
 
 
 TODAY = date(2026, 11, 25)
+
+
+def hold_hearing(appeal) -> None:
+    """Let time reach the appeal's scheduled hearing (votes come at or after it, SPEC 6):
+    the hearing moves to a minute ago, as if the clock had run on."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.cases.models import Appeal
+
+    Appeal.objects.filter(pk=appeal.pk).update(hearing_at=timezone.now() - timedelta(minutes=1))
+    appeal.refresh_from_db()

@@ -1,26 +1,21 @@
 """The access register as CSV: one layout for the API's export and the compliance
-submission generated for an ``access_register_audit`` period."""
+submission generated for an ``access_register_audit`` period (cells neutralised as every
+export's, :mod:`governance.platform.csv_export`)."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 
 from governance.access.models import RegisterEntry
-from governance.platform.csv import safe_row
+from governance.platform.csv_export import csv_lines, stream_csv
 
 COLUMNS = ["at", "kind", "model", "model_name", "requester", "grant", "host", "tier", "allowed", "reason"]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _row(entry: RegisterEntry) -> list[object]:
-    return safe_row(
-        [
+def _rows(entries: QuerySet[RegisterEntry]) -> Iterator[list[object]]:
+    for entry in entries.select_related("model", "host").iterator(chunk_size=2000):
+        yield [
             entry.at.isoformat(),
             entry.kind,
             entry.model_id,
@@ -32,21 +27,14 @@ def _row(entry: RegisterEntry) -> list[object]:
             "" if entry.allowed is None else ("yes" if entry.allowed else "no"),
             entry.reason,
         ]
-    )
 
 
-def csv_lines(entries: QuerySet[RegisterEntry]) -> Iterator[str]:
-    """The header, then one line per entry, streamed."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
-    for entry in entries.select_related("model", "host").iterator(chunk_size=2000):
-        yield writer.writerow(_row(entry))
+def download(entries: QuerySet[RegisterEntry]) -> StreamingHttpResponse:
+    return stream_csv(COLUMNS, _rows(entries), filename="aperture-access-register.csv")
 
 
 def csv_text(entries: QuerySet[RegisterEntry]) -> str:
-    buffer = io.StringIO()
-    buffer.writelines(csv_lines(entries))
-    return buffer.getvalue()
+    return "".join(csv_lines(COLUMNS, _rows(entries)))
 
 
 def summary(kinds: Iterable[tuple[str, bool | None]]) -> dict[str, int]:

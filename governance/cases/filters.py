@@ -1,15 +1,16 @@
 import django_filters
 
 from governance.cases.models import Appeal, Contest, ReReview
+from governance.platform.filtering import FilterSet
 
 
-class ContestFilter(django_filters.FilterSet):
+class ContestFilter(FilterSet):
     class Meta:
         model = Contest
         fields = ["state", "model", "adjudicator", "outcome", "overdue"]
 
 
-class AppealFilter(django_filters.FilterSet):
+class AppealFilter(FilterSet):
     model = django_filters.NumberFilter(field_name="contest__model")
 
     class Meta:
@@ -17,7 +18,7 @@ class AppealFilter(django_filters.FilterSet):
         fields = ["state", "contest", "model", "outcome", "overdue"]
 
 
-class ReReviewFilter(django_filters.FilterSet):
+class ReReviewFilter(FilterSet):
     class Meta:
         model = ReReview
         fields = ["state", "model", "trigger", "assignee", "outcome"]

@@ -164,7 +164,9 @@ def review_submission(
     *, submission: ComplianceSubmission, by: Any, outcome: str, notes: str = ""
 ) -> ComplianceSubmission:
     """``accepted`` advances the due date one period; ``deficient`` sets a 14-day
-    remediation; ``rejected`` changes nothing else."""
+    remediation; ``rejected`` changes nothing else. A submission on an obligation retired
+    since (the model left its tier) is still reviewed, and the obligation stays retired:
+    its review is on the record, but there is no period to advance and nothing to remedy."""
     if not reviews_compliance(by):
         raise NotAllowed("Only compliance officers and regulators review submissions.")
     if outcome not in ("accepted", "deficient", "rejected"):
@@ -186,16 +188,8 @@ def review_submission(
         submission.review_notes = notes
         submission.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_notes"])
         before = {"next_due": obligation.next_due, "status": obligation.status}
-        if outcome == "accepted":
-            if obligation.period_months and obligation.next_due:
-                obligation.next_due = add_months(obligation.next_due, obligation.period_months)
-            obligation.status = Obligation.Status.ACTIVE
-            obligation.consecutive_overdue = 0
-            obligation.remediation_due = None
-            obligation.reminders_sent = []
-        elif outcome == "deficient":
-            obligation.remediation_due = timezone.localdate() + timedelta(days=REMEDIATION_DAYS)
-        obligation.save()
+        if obligation.status != Obligation.Status.RETIRED:
+            _apply_review(obligation, outcome)
         record(
             actor=by,
             action=f"compliance_submission.{outcome}",
@@ -216,6 +210,21 @@ def review_submission(
             link=f"/models/{obligation.model_id}/",
         )
     return submission
+
+
+def _apply_review(obligation: Obligation, outcome: str) -> None:
+    if outcome == "accepted":
+        if obligation.period_months and obligation.next_due:
+            obligation.next_due = add_months(obligation.next_due, obligation.period_months)
+        # Evidence accepted late for a missed period leaves the later periods still owed.
+        still_missed = len(missed_due_dates(obligation, timezone.localdate()))
+        obligation.status = Obligation.Status.OVERDUE if still_missed else Obligation.Status.ACTIVE
+        obligation.consecutive_overdue = still_missed
+        obligation.remediation_due = None
+        obligation.reminders_sent = []
+    elif outcome == "deficient":
+        obligation.remediation_due = timezone.localdate() + timedelta(days=REMEDIATION_DAYS)
+    obligation.save()
 
 
 def open_enforcement(
@@ -274,6 +283,23 @@ def compliance_sweep(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
+def missed_due_dates(obligation: Obligation, today: date) -> list[date]:
+    """The due dates, from ``next_due`` on, whose grace period has passed by ``today``.
+
+    ``next_due`` is the first period not yet met: an overdue obligation keeps the date it
+    missed (the dashboard says "was due" that date) and each later period passing unmet
+    counts one more consecutive overdue period."""
+    if not obligation.period_months or obligation.next_due is None:
+        return []
+    missed = []
+    grace = timedelta(days=obligation.grace_days)
+    while True:
+        due = add_months(obligation.next_due, obligation.period_months * len(missed))
+        if today <= due + grace:
+            return missed
+        missed.append(due)
+
+
 def _sweep_one(obligation: Obligation, today: date, counts: dict[str, int]) -> None:
     model = obligation.model
     developers = list(members_of(model.developer_id))
@@ -292,18 +318,21 @@ def _sweep_one(obligation: Obligation, today: date, counts: dict[str, int]) -> N
             )
             counts["reminders"] += 1
             break
-    while obligation.period_months and today > obligation.next_due + timedelta(days=obligation.grace_days):
-        missed = obligation.next_due
+    missed_dates = missed_due_dates(obligation, today)
+    for counted, missed in enumerate(missed_dates[obligation.consecutive_overdue :], obligation.consecutive_overdue):
+        before = obligation.status
         obligation.status = Obligation.Status.OVERDUE
-        obligation.consecutive_overdue += 1
-        obligation.next_due = add_months(missed, obligation.period_months)
-        obligation.reminders_sent = []
-        obligation.save()
+        obligation.consecutive_overdue = counted + 1
+        obligation.save(update_fields=["status", "consecutive_overdue"])
         record(
             actor=None,
             action="obligation.overdue",
             obj=obligation,
-            changes={"status": ["active", "overdue"], "missed_due": [None, missed.isoformat()]},
+            changes={
+                "status": [before, "overdue"],
+                "consecutive_overdue": [counted, counted + 1],
+                "missed_due": [None, missed.isoformat()],
+            },
             organization_id=model.developer_id,
         )
         notify(

@@ -1,9 +1,8 @@
-import django_filters
-
 from governance.determinations.models import Determination
+from governance.platform.filtering import FilterSet
 
 
-class DeterminationFilter(django_filters.FilterSet):
+class DeterminationFilter(FilterSet):
     class Meta:
         model = Determination
         fields = ["model", "status", "kind", "tier", "threshold_set"]

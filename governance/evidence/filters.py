@@ -1,9 +1,8 @@
-import django_filters
-
 from governance.evidence.models import EvaluationResult
+from governance.platform.filtering import FilterSet
 
 
-class EvaluationFilter(django_filters.FilterSet):
+class EvaluationFilter(FilterSet):
     class Meta:
         model = EvaluationResult
         fields = ["model", "benchmark", "status", "provenance", "submitted_by_org"]

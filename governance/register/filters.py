@@ -1,9 +1,10 @@
 import django_filters
 
+from governance.platform.filtering import FilterSet
 from governance.registry.models import AIModel
 
 
-class RegisterFilter(django_filters.FilterSet):
+class RegisterFilter(FilterSet):
     tier = django_filters.NumberFilter(field_name="current_tier")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 

@@ -2,8 +2,8 @@
 no confidential evidence. Shared by the API, the CSV export, the Atom feed and the page."""
 
 from django.apps import apps
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models import BooleanField as BooleanFieldType
-from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 
 from governance.determinations.models import Determination
 from governance.registry.selectors import public_models
@@ -35,7 +35,10 @@ def _open_case_exists() -> Exists | Value:
 
 def register_entries() -> QuerySet:
     """Released models with a tier, annotated for the register; one query per page, and one
-    more for the tiers peers give them (SPEC 23)."""
+    more for the tiers peers give them (SPEC 23).
+
+    ``public_parent_id`` is the parent only when the parent is on the register too: an
+    unreleased parent is named nowhere on it (its id, name and version are not public)."""
     in_force = Determination.objects.filter(model=OuterRef("pk"), status=Determination.Status.IN_FORCE)
 
     return (
@@ -45,6 +48,11 @@ def register_entries() -> QuerySet:
         .annotate(
             threshold_set_version=Subquery(in_force.values("threshold_set__version")[:1]),
             case_open=_open_case_exists(),
+            public_parent_id=Case(
+                When(parent__released=True, parent__current_tier__isnull=False, then=F("parent_id")),
+                default=None,
+                output_field=BigIntegerField(),
+            ),
         )
         .order_by("name", "version", "id")
     )

@@ -17,7 +17,12 @@ def register_page(request: HttpRequest) -> HttpResponse:
 
     def rows() -> str:
         page = Paginator(filtered.qs, 50).get_page(request.GET.get("page"))
-        return render_fragment("web/register_rows.html", {"page": page, "request": request})
+        # The export links sit with the rows, inside the htmx target, so a live search or
+        # filter changes them too: the CSV is exactly the rows shown (all pages).
+        exported = request.GET.copy()
+        exported.pop("page", None)
+        context = {"page": page, "request": request, "export_query": exported.urlencode()}
+        return render_fragment("web/register_rows.html", context)
 
     html = mark_safe(cached_read(request, "register", request.get_full_path(), rows))
     if request.headers.get("HX-Request"):
@@ -26,6 +31,5 @@ def register_page(request: HttpRequest) -> HttpResponse:
         "rows": html,
         "filter": filtered,
         "developers": Organization.objects.filter(kind="developer").order_by("name"),
-        "query": request.GET.urlencode(),
     }
     return render(request, "web/register.html", context)

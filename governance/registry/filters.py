@@ -2,10 +2,11 @@
 
 import django_filters
 
+from governance.platform.filtering import FilterSet
 from governance.registry.models import AIModel, Benchmark, Organization
 
 
-class AIModelFilter(django_filters.FilterSet):
+class AIModelFilter(FilterSet):
     tier = django_filters.NumberFilter(field_name="current_tier")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
@@ -14,13 +15,13 @@ class AIModelFilter(django_filters.FilterSet):
         fields = ["tier", "developer", "released", "parent", "derivation", "evidence_complete"]
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(FilterSet):
     class Meta:
         model = Organization
         fields = ["kind", "accredited", "jurisdiction"]
 
 
-class BenchmarkFilter(django_filters.FilterSet):
+class BenchmarkFilter(FilterSet):
     domain = django_filters.CharFilter(field_name="domain__slug")
 
     class Meta:

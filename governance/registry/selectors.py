@@ -14,9 +14,10 @@ from governance.registry.roles import has_role, organization_id_of, sees_all_dos
 def visible_models(user: Any) -> QuerySet[AIModel]:
     """Models whose full dossier ``user`` may read.
 
-    Oversight roles see every model; developers their organisation's models; evaluators
-    the models they submitted results for. Anyone else sees none (the public register is
-    a separate, public projection).
+    Oversight roles see every model; developers their organisation's models. Evaluators
+    read no dossier: SPEC 15 gives them the results they submitted (``visible_evaluations``),
+    not the determinations, cases and rival evaluators' results on a model they evaluated.
+    Anyone else sees none (the public register is a separate, public projection).
     """
     models = AIModel.objects.all()
     if sees_all_dossiers(user):
@@ -24,12 +25,9 @@ def visible_models(user: Any) -> QuerySet[AIModel]:
     org_id = organization_id_of(user)
     if org_id is None:
         return models.none()
-    condition = Q(pk__in=[])
     if has_role(user, "developer"):
-        condition |= Q(developer_id=org_id)
-    if has_role(user, "evaluator"):
-        condition |= Q(pk__in=EvaluationResult.objects.filter(submitted_by_org_id=org_id).values("model_id"))
-    return models.filter(condition)
+        return models.filter(developer_id=org_id)
+    return models.none()
 
 
 def visible_evaluations(user: Any) -> QuerySet[EvaluationResult]:

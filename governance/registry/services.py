@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, diff, jsonable, record, record_many, snapshot
 from governance.platform.countries import is_country
-from governance.platform.errors import Invalid, NotAllowed, full_clean_or_invalid
+from governance.platform.errors import Conflict, Invalid, NotAllowed, full_clean_or_invalid
 from governance.platform.jobs import REVALIDATE_MODEL, enqueue
 from governance.registry.models import AIModel, ApiToken, Benchmark, Membership, Organization
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
@@ -177,7 +177,8 @@ def register_model(*, by: Any, developer: Organization, **data: Any) -> AIModel:
 
 
 def update_model(*, by: Any, model: AIModel, **data: Any) -> AIModel:
-    """Edit a model's particulars; a new parent is checked for cycles and re-determines."""
+    """Edit a model's particulars; a new parent is checked for cycles and re-determines.
+    A released model stays released: published weights cannot be recalled (SPEC 2)."""
     if not may_register_for(by, model.developer):
         raise NotAllowed("You may edit only your own organisation's models.")
     unknown = set(data) - set(MODEL_EDITABLE)
@@ -185,6 +186,8 @@ def update_model(*, by: Any, model: AIModel, **data: Any) -> AIModel:
         raise Invalid(fields={name: ["This field cannot be changed."] for name in sorted(unknown)})
     with transaction.atomic():
         model = AIModel.objects.select_for_update().get(pk=model.pk)
+        if model.released and "released" in data and not data["released"]:
+            raise Conflict("This model's weights are published and cannot be recalled: it stays released.")
         before = snapshot(model, MODEL_EDITABLE)
         for name, value in data.items():
             setattr(model, name, value)
@@ -275,3 +278,17 @@ def set_membership(*, by: Any, user: Any, organization: Organization | None) -> 
             changes={"organization": [before, after]},
             organization_id=after or before,
         )
+
+
+def revoke_api_tokens(*, user: Any, reason: str, actor: Any = None) -> int:
+    """Every API token of ``user`` stops working; returns how many were revoked."""
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(user=user).delete()[0]
+        if revoked:
+            record(
+                actor=actor,
+                action="user.tokens_revoked",
+                obj=user,
+                changes={"tokens": [revoked, 0], "reason": [None, reason]},
+            )
+    return revoked

@@ -4,7 +4,7 @@ All periods are calendar days. A contest's 60 days do not run while the case wai
 information from the applicant: each pause pushes the due date back by its length.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 CONTEST_DECISION_DAYS = 60
 APPEAL_DECISION_DAYS = 90
@@ -46,3 +46,8 @@ def reminder_due(due: date, today: date) -> int | None:
 
 def is_overdue(due: date, today: date) -> bool:
     return today > due
+
+
+def hearing_held(hearing_at: datetime | None, now: datetime) -> bool:
+    """Appeal votes are cast at or after the scheduled hearing, never before (SPEC 6)."""
+    return hearing_at is not None and now >= hearing_at

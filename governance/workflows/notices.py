@@ -36,7 +36,11 @@ def automatic_rationale(change: str, current: int | None, assessed: int) -> str:
         return "First determination under the tier rule."
     if change == "escalate":
         return f"Escalated from Tier {current} by the tier rule; in force at once."
-    return f"The tier rule supports relaxing Tier {current} to Tier {assessed}; waiting for a regulator's confirmation."
+    # The rationale is immutable and outlives the pending state: it says why, never "waiting".
+    return (
+        f"The tier rule supports relaxing Tier {current} to Tier {assessed}; "
+        "making access less restrictive is a regulator's decision."
+    )
 
 
 def replaces_decision(kind: str, pk: int, standing: int | None, assessed: int) -> str:

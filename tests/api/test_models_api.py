@@ -1,10 +1,15 @@
+import csv
+import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from governance.audit.models import AuditEvent
 from governance.determinations.models import Determination
+from governance.evidence import services as evidence
 from governance.registry.models import AIModel
+from tests.factories import EvaluatorOrgFactory, UserFactory
 
 
 def test_token_auth_and_me(world, client):
@@ -15,6 +20,33 @@ def test_token_auth_and_me(world, client):
     assert me["username"] == "dev-aurora"
     assert me["roles"] == ["developer"]
     assert me["organization"]["name"] == "Aurora Labs"
+
+
+def test_a_password_change_revokes_the_users_tokens(world, client):
+    """Issue 17, item 23: a token made with the old password stops working on any change."""
+    from governance.audit.models import AuditEvent
+
+    def token() -> str:
+        return client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": password}).json()["token"]
+
+    password = "governance-demo"
+    old = token()
+    client.force_login(world.dev_aurora)
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": password, "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
+    )
+    assert response.status_code == 302, response.content
+    client.logout()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {old}").status_code == 401
+    assert AuditEvent.objects.filter(action="user.tokens_revoked", object_id=str(world.dev_aurora.pk)).exists()
+    password = "a-new-long-passphrase"
+    new = token()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
+    world.dev_aurora.refresh_from_db()
+    world.dev_aurora.set_password("yet-another-passphrase")
+    world.dev_aurora.save()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 401
 
 
 def test_token_with_wrong_password_is_refused(world, client):
@@ -122,6 +154,21 @@ def test_other_organisations_model_is_404_everywhere(world, api):
     register = api().get("/api/v1/register/?search=Secret").json()
     assert register["count"] == 0
     assert "Secret" not in api().get("/api/v1/register.csv").getvalue().decode()
+
+
+def test_a_released_model_cannot_be_unreleased(world, api):
+    """SPEC 2: published weights cannot be recalled, so ``released`` never goes back to false."""
+    model = world.register("Published", released=True)
+    client = api(world.dev_aurora)
+    response = client.patch(f"/api/v1/models/{model.pk}/", {"released": False}, format="json")
+    assert response.status_code == 409
+    assert "cannot be recalled" in response.json()["detail"]
+    model.refresh_from_db()
+    assert model.released is True
+    assert any(row["name"] == "Published" for row in api().get("/api/v1/register/").json()["results"])
+    assert client.patch(f"/api/v1/models/{model.pk}/", {"released": True, "version": "1.1"}).status_code == 200
+    unreleased = world.register("Private", released=False)
+    assert client.patch(f"/api/v1/models/{unreleased.pk}/", {"released": True}).json()["released"] is True
 
 
 def test_tier_filter_and_ordering(world, api):
@@ -273,3 +320,80 @@ def test_decimal_scores_are_strings(world, api):
     results = api(world.regulator).get(f"/api/v1/evaluations/?model={model.pk}").json()["results"]
     assert results[0]["normalized_score"] == "0.1234"
     assert Decimal(results[0]["raw_score"]) == Decimal("0.1234")
+
+
+def test_an_evaluator_reads_the_results_it_submitted_not_the_dossier(world, api, client):
+    """SPEC 15: one result (even unreviewed) on another organisation's unreleased model does
+    not open that model's dossier, nor the determinations a rival evaluator's results built."""
+    rival = UserFactory(username="rival", roles=["evaluator"], organization=EvaluatorOrgFactory(name="Rival Evals"))
+    model = world.register("Hidden", developer=world.borealis, released=False)
+    rival_result = evidence.submit_evaluation(
+        by=rival,
+        model=model,
+        benchmark=world.benchmarks["bio"],
+        raw_score=Decimal("0.6000"),
+        run_date=date(2026, 11, 1),
+    )
+    evidence.accept_evaluation(evaluation=rival_result, by=world.regulator)
+    mine = evidence.submit_evaluation(
+        by=world.evaluator,
+        model=model,
+        benchmark=world.benchmarks["cyber"],
+        raw_score=Decimal("0.1000"),
+        run_date=date(2026, 11, 2),
+    )
+    client_api = api(world.evaluator)
+    for url in (f"/api/v1/models/{model.pk}/", f"/api/v1/models/{model.pk}/determinations/"):
+        assert client_api.get(url).status_code == 404, url
+    assert client_api.get(f"/api/v1/determinations/?model={model.pk}").json()["count"] == 0
+    assert client_api.get("/api/v1/models/").json()["count"] == 0
+    results = client_api.get("/api/v1/evaluations/").json()["results"]
+    assert [r["id"] for r in results] == [mine.pk]
+    client.force_login(world.evaluator)
+    assert client.get(f"/models/{model.pk}/").status_code == 404
+    page = client.get("/evaluations/").content.decode()
+    assert "Hidden" in page, "the evaluator still sees its own result and the model it is on"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/models/?parent={}",
+        "/api/v1/determinations/?model={}",
+        "/api/v1/evaluations/?model={}",
+        "/api/v1/contests/?model={}",
+        "/api/v1/re-reviews/?model={}",
+        "/api/v1/obligations/?model={}",
+        "/api/v1/compliance-submissions/?obligation__model={}",
+        "/api/v1/enforcement-cases/?model={}",
+    ],
+)
+def test_a_hidden_id_and_a_missing_id_filter_alike(world, api, path):
+    """Issue 17, item 23: a filter on another organisation's unreleased model answers exactly
+    as one on an id that exists nowhere, so ids cannot be enumerated."""
+    hidden = world.register("Hidden", developer=world.borealis, released=False)
+    client = api(world.dev_aurora)
+    seen = client.get(path.format(hidden.pk))
+    missing = client.get(path.format(2_000_000_000))
+    assert (seen.status_code, seen.json()) == (missing.status_code, missing.json()) == (200, seen.json())
+    assert seen.json()["count"] == 0
+    assert client.get(path.format("not-a-number")).status_code == 400
+    assert client.get(path.format(10**30)).status_code == 400
+
+
+def test_an_unreleased_parent_is_named_nowhere_on_the_register(world, api, client):
+    """Issue 17, item 23: the register lists a released derivative, never its unreleased parent."""
+    secret = world.register("Secretparent", developer=world.borealis, released=False)
+    child = world.register("Childmodel", parent=secret, derivation="fine_tune", released=True)
+    public = world.register("Publicparent", released=True)
+    world.register("Publicchild", parent=public, derivation="merge", released=True)
+    entries = {row["name"]: row for row in api().get("/api/v1/register/").json()["results"]}
+    assert entries["Childmodel"]["parent"] is None
+    assert entries["Publicchild"]["parent"] == public.pk
+    body = b"".join(api().get("/api/v1/register.csv").streaming_content).decode()
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(body))}
+    assert "Secretparent" not in body and rows["Childmodel"]["parent"] == ""
+    assert rows["Publicchild"]["parent"] == str(public.pk) and rows[child.name]["derivation"] == "fine_tune"
+    page = client.get("/register/").content.decode()
+    assert "Secretparent" not in page and "a model not on the register (fine-tune)" in page
+    assert "Publicparent 1.0 (merge)" in page

@@ -228,3 +228,17 @@ def test_a_block_that_raises_appends_none_of_its_held_events(world):
         record(actor=None, action="held.lost", obj=model)
         raise Invalid("stop")
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.postgres
+def test_trigger_refuses_truncate(world):
+    """TRUNCATE fires no row trigger: a statement trigger refuses it (issue 17, item 22)."""
+    from django.db import DatabaseError
+
+    world.register("Aster")
+    count = AuditEvent.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending in the test's transaction
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE audit_auditevent CASCADE")
+    assert AuditEvent.objects.count() == count > 0

@@ -2,6 +2,7 @@ import pytest
 
 from governance.cases import services
 from governance.workflows import cases as workflows
+from tests.factories import hold_hearing
 
 
 @pytest.fixture
@@ -45,4 +46,8 @@ def heard(world, appealed):
         members=[world.regulator, world.regulator3, world.regulator4],
         chair=world.regulator,
     )
-    return services.schedule_hearing(appeal=appealed, by=world.regulator, hearing_at=timezone.now() + timedelta(days=7))
+    appeal = services.schedule_hearing(
+        appeal=appealed, by=world.regulator, hearing_at=timezone.now() + timedelta(days=7)
+    )
+    hold_hearing(appeal)
+    return appeal

@@ -10,6 +10,7 @@ from governance.cases.models import Appeal, Contest
 from governance.notifications.models import Notification
 from governance.platform.errors import Conflict, IllegalTransition, Invalid, NotAllowed
 from governance.workflows import cases as workflows
+from tests.factories import hold_hearing
 
 
 def test_appeal_filed_within_window(world, appealed):
@@ -153,3 +154,25 @@ def test_withdrawal(world, heard):
     with pytest.raises(IllegalTransition):
         services.withdraw_appeal(appeal=appeal, by=world.dev_aurora)
     assert Appeal.objects.get(pk=appeal.pk).state == "withdrawn"
+
+
+def test_votes_come_at_or_after_the_hearing(world, appealed):
+    """SPEC 6: a hearing two weeks ahead does not let the panel decide today."""
+    services.assign_panel(
+        appeal=appealed,
+        by=world.regulator,
+        members=[world.regulator, world.regulator3, world.regulator4],
+        chair=world.regulator,
+    )
+    hearing = timezone.now() + timedelta(days=14)
+    services.schedule_hearing(appeal=appealed, by=world.regulator, hearing_at=hearing)
+    with pytest.raises(Conflict) as refused:
+        workflows.cast_vote(appeal=appealed, by=world.regulator, vote="affirm", reasons="Too early.")
+    assert "at or after the hearing" in str(refused.value)
+    assert appealed.votes.count() == 0
+    hold_hearing(appealed)
+    workflows.cast_vote(appeal=appealed, by=world.regulator, vote="affirm", reasons="Heard.")
+    with pytest.raises(Conflict):
+        services.schedule_hearing(appeal=appealed, by=world.regulator, hearing_at=hearing)
+    appealed.refresh_from_db()
+    assert appealed.votes.count() == 1 and appealed.hearing_at < timezone.now()

@@ -10,9 +10,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from governance.cases import services
-from governance.cases.models import CaseFile, Contest
+from governance.cases.models import Appeal, CaseFile, Contest
 from governance.platform.errors import IllegalTransition
 from governance.workflows import cases as workflows
+from tests.factories import hold_hearing
 
 
 def test_contest_lifecycle_over_the_api(world, api):
@@ -69,6 +70,9 @@ def test_contest_lifecycle_over_the_api(world, api):
         reg.post(f"/api/v1/appeals/{aid}/schedule-hearing/", {"hearing_at": hearing}).json()["state"]
         == "hearing_scheduled"
     )
+    early = api(world.regulator3).post(f"/api/v1/appeals/{aid}/vote/", {"vote": "affirm", "reasons": "Early."})
+    assert early.status_code == 409 and "at or after the hearing" in early.json()["detail"]
+    hold_hearing(Appeal.objects.get(pk=aid))
     api(world.regulator3).post(
         f"/api/v1/appeals/{aid}/vote/", {"vote": "reverse", "tier": 1, "reasons": "Evidence is low."}
     )
@@ -234,3 +238,23 @@ def test_two_regulators_deciding_at_once(world):
         t.join()
     assert sorted(results) == ["409", "ok"]
     assert model.determinations.filter(kind="contest_decision").count() == 1
+
+
+def test_refusals_on_a_closed_contest_name_who_may_act_before_the_state(world, api, decided):
+    """SPEC 15/16: an action the user may see but never take answers 403, whatever the
+    case's state; only the one who may act is told the state forbids it (409)."""
+    services.declare_conflict(by=world.regulator4, regulator=world.regulator4, organization=world.aurora)
+    outsider = api(world.regulator3)  # a regulator, not this contest's adjudicator
+    path = f"/api/v1/contests/{decided.pk}"
+    for action, body in [
+        ("decide", {"outcome": "upheld", "reasons": "Again."}),
+        ("request-information", {"message": "More?"}),
+    ]:
+        response = outsider.post(f"{path}/{action}/", body)
+        assert response.status_code == 403, (action, response.json())
+        assert "assigned adjudicator" in response.json()["detail"]
+    conflicted = api(world.regulator4).post(f"{path}/dismiss/", {"reasons": "Inadmissible."})
+    assert conflicted.status_code == 403 and "conflict of interest" in conflicted.json()["detail"]
+    again = api(world.regulator2).post(f"{path}/decide/", {"outcome": "upheld", "reasons": "Again."})
+    assert again.status_code == 409 and "decided" in again.json()["detail"]
+    assert api(world.regulator3).post(f"{path}/dismiss/", {"reasons": "Inadmissible."}).status_code == 409

@@ -117,10 +117,10 @@ def test_overdue_after_grace_then_enforcement_on_second_period(world, tier3):
     counts = services.compliance_sweep(today=due + timedelta(days=8))
     assert counts["overdue"] == 1 and counts["enforcement"] == 0
     obligation.refresh_from_db()
-    assert obligation.status == "overdue" and obligation.next_due == add_months(due, 3)
+    assert obligation.status == "overdue" and obligation.next_due == due, "the missed date is kept"
     assert Notification.objects.filter(event="obligation_overdue", recipient=world.compliance).exists()
     assert services.compliance_sweep(today=due + timedelta(days=8)) == {"reminders": 0, "overdue": 0, "enforcement": 0}
-    second = obligation.next_due + timedelta(days=8)
+    second = add_months(due, 3) + timedelta(days=8)
     counts = services.compliance_sweep(today=second)
     assert counts["enforcement"] == 1
     case = EnforcementCase.objects.get(obligation=obligation)
@@ -201,3 +201,78 @@ def test_compliance_api(world, api, tier3):
     )
     assert api(world.dev_aurora).get("/api/v1/enforcement-cases/").json()["count"] == 1
     assert api(world.dev_borealis).get("/api/v1/enforcement-cases/").json()["count"] == 0
+
+
+def test_submission_on_a_retired_obligation_is_reviewed_without_reviving_it(world, api, client, tier3):
+    """A tier change retires an obligation while its evidence waits for review: the review
+    closes the submission and leaves the obligation retired (no 500, no second live one)."""
+    obligation = Obligation.objects.get(model=tier3, kind="institutional_verification")
+    due = obligation.next_due
+    submission = services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=due)
+    determine_own_motion(model=tier3, tier=2, rationale="Relaxed after review.", by=world.regulator)
+    determine_own_motion(model=tier3, tier=3, rationale="Escalated again.", by=world.regulator)
+    assert Obligation.objects.filter(model=tier3, kind="institutional_verification", status="active").count() == 1
+    response = api(world.compliance).post(
+        f"/api/v1/compliance-submissions/{submission.pk}/review/", {"outcome": "accepted"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "accepted"
+    obligation.refresh_from_db()
+    assert obligation.status == "retired" and obligation.next_due == due
+    deficient = ComplianceSubmission.objects.create(
+        obligation=obligation, period_end=due, submitted_by=world.dev_aurora
+    )
+    client.force_login(world.compliance)
+    page = client.post(f"/submissions/{deficient.pk}/review/", {"outcome": "deficient", "notes": "Late."}, follow=True)
+    assert page.status_code == 200 and "Submission marked deficient." in page.content.decode()
+    assert "retired" in page.content.decode()
+    deficient.refresh_from_db()
+    obligation.refresh_from_db()
+    assert deficient.state == "deficient"
+    assert obligation.status == "retired" and obligation.remediation_due is None
+
+
+def test_overdue_keeps_the_missed_due_date_and_the_dashboard_shows_it(world, client, tier3):
+    """The sweep used to advance ``next_due`` on marking overdue, so the dashboard said
+    "was due" a date still to come. The missed date stays until evidence for it is accepted."""
+    obligation = _only(tier3, "institutional_verification")
+    due = obligation.next_due
+    services.compliance_sweep(today=due + timedelta(days=8))
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.next_due, obligation.consecutive_overdue) == ("overdue", due, 1)
+    subject = Notification.objects.filter(event="obligation_overdue", recipient=world.compliance).get().subject
+    assert f"was due {due.isoformat()}" in subject
+    client.force_login(world.compliance)
+    page = client.get("/").content.decode()
+    assert f"was due {due:%-d %b %Y}" in page
+    assert f"{add_months(due, 3):%-d %b %Y}" not in page
+    # Evidence for the missed period, accepted late, moves the due date one period on.
+    submission = services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=due)
+    services.review_submission(submission=submission, by=world.compliance, outcome="accepted")
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.next_due, obligation.consecutive_overdue) == (
+        "active",
+        add_months(due, 3),
+        0,
+    )
+
+
+def test_accepting_one_missed_period_leaves_the_next_missed_one_owed(world, tier3):
+    obligation = _only(tier3, "institutional_verification")
+    start = obligation.next_due
+    # As if six months had passed with nothing filed: two quarters missed.
+    Obligation.objects.filter(pk=obligation.pk).update(next_due=add_months(timezone.localdate(), -6))
+    obligation.refresh_from_db()
+    first = obligation.next_due
+    assert services.compliance_sweep()["overdue"] == 2
+    obligation.refresh_from_db()
+    assert (obligation.next_due, obligation.consecutive_overdue) == (first, 2)
+    submission = services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=first)
+    services.review_submission(submission=submission, by=world.compliance, outcome="accepted")
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.next_due, obligation.consecutive_overdue) == (
+        "overdue",
+        add_months(first, 3),
+        1,
+    )
+    assert start > obligation.next_due

@@ -177,6 +177,8 @@ class Expectation:
     expected_tokens: set[str]
     forbidden: dict[str, set[int]] = field(default_factory=dict)
     other_org: Any = None
+    # Models the user may name by id (it submitted results on them) without reading them.
+    known_models: set[int] = field(default_factory=set)
 
 
 def expectation(key: str, world: Any, orgs: dict[str, OrgData]) -> Expectation:
@@ -197,9 +199,8 @@ def expectation(key: str, world: Any, orgs: dict[str, OrgData]) -> Expectation:
             user, {other.mdl, other.priv}, {mdl_token(own), priv_token(own)}, forbidden, other.organization
         )
     elif key == "evaluator":
-        evaluated = {d.evaluated_model.pk for d in orgs.values()}
+        # SPEC 15: the results it submitted, never the dossier of a model it evaluated.
         forbidden = {kind: set(ids) for kind, ids in everything.items()}
-        forbidden["model"] -= evaluated
         forbidden["evaluation"] = set(
             EvaluationResult.objects.filter(pk__in=everything["evaluation"])
             .exclude(submitted_by_org=world.meridian)
@@ -207,11 +208,14 @@ def expectation(key: str, world: Any, orgs: dict[str, OrgData]) -> Expectation:
         )
         forbidden["determination"] = set(
             Determination.objects.filter(pk__in=everything["determination"])
-            .exclude(model_id__in=evaluated | {d.public_model.pk for d in orgs.values()})
+            .exclude(model_id__in={d.public_model.pk for d in orgs.values()})
             .values_list("pk", flat=True)
         )
         forbidden["audit"] = set(AuditEvent.objects.values_list("pk", flat=True))
-        exp = Expectation(user, {priv_token(k) for k in orgs}, {mdl_token(k) for k in orgs}, forbidden, world.borealis)
+        # Its own results name their models by id only, so no name is expected anywhere; the
+        # positive control is tests/api: test_an_evaluator_reads_the_results_it_submitted_not_the_dossier.
+        exp = Expectation(user, {priv_token(k) for k in orgs}, set(), forbidden, world.borealis)
+        exp.known_models = {d.evaluated_model.pk for d in orgs.values()}
     else:  # backyard (unaccredited evaluator, submitted nothing) and anonymous: no private data at all
         forbidden = {kind: set(ids) for kind, ids in everything.items()}
         forbidden["audit"] = set(AuditEvent.objects.values_list("pk", flat=True))
@@ -267,6 +271,7 @@ class Walker:
 
     def _check_ids(self, label: str, data: Any, kind: str | None) -> None:
         models = self.exp.forbidden.get("model", set())
+        unnamed = models - self.exp.known_models
         results = data.get("results") if isinstance(data, dict) else data if isinstance(data, list) else None
         if kind and isinstance(results, list):
             leaked = {r.get("id") for r in results if isinstance(r, dict)} & self.exp.forbidden.get(kind, set())
@@ -276,7 +281,7 @@ class Walker:
         def walk(node: Any) -> None:
             if isinstance(node, dict):
                 for key, value in node.items():
-                    if key in ("model", "parent") and isinstance(value, int) and value in models:
+                    if key in ("model", "parent") and isinstance(value, int) and value in unnamed:
                         self.problems.append(f"{label}: refers to forbidden model {value} ({key})")
                     if key == "link" and isinstance(value, str):
                         found = re.search(r"/models/(\d+)/", value)

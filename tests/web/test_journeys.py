@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from governance.cases.models import Appeal, Contest
 from governance.compliance.models import Obligation
 from governance.compliance.services import submit_evidence
+from tests.factories import hold_hearing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +78,8 @@ def test_contest_information_decision_appeal_and_panel_vote(world, tier3, sign_i
     clerk.get_by_role("button", name="Schedule").click()
     expect(clerk.locator("#appeal-state")).to_have_text("Hearing scheduled")
 
-    # The panel votes; the majority reverses, the dissent is kept.
+    # The hearing is held; then the panel votes: the majority reverses, the dissent is kept.
+    hold_hearing(appeal)
     for member, vote, reasons in [
         ("regulator2", "reverse", "The evidence was contaminated."),
         ("regulator3", "affirm", "I would affirm: the remaining evidence suffices."),

@@ -52,6 +52,24 @@ def test_register_filters_by_tier_and_returns_rows_only_to_htmx(world, models):
     assert "<html" not in rows
 
 
+def test_register_download_follows_the_live_search_and_filters(world, models):
+    """Issue 17, item 12: the export links are inside the htmx target, so a live search or
+    filter updates them, and the CSV holds exactly the rows shown."""
+    world.register("Asterisk", released=True)
+    world.register("Plain", released=True)
+    client = client_for()
+    rows = client.get("/register/?search=aster&tier=3&page=1", headers={"HX-Request": "true"}).content.decode()
+    found = re.search(r'href="(/api/v1/register\.csv[^"]*)"', rows)
+    assert found, "the CSV link comes with the rows"
+    link = found.group(1).replace("&amp;", "&")
+    assert link == "/api/v1/register.csv?search=aster&tier=3", "the page number is not a filter"
+    body = b"".join(client.get(link).streaming_content).decode()
+    names = [line.split(",")[1] for line in body.strip().splitlines()[1:]]
+    assert names == ["Aster"]
+    full = client.get("/register/").content.decode()
+    assert full.count("/api/v1/register.csv") == 1 and 'href="/api/v1/register.csv"' in full
+
+
 def test_pages_need_sign_in(world, models):
     public, _ = models
     for path in ("/inbox/", f"/models/{public.pk}/", "/evaluations/", "/threshold-sets/", "/audit/"):
@@ -209,3 +227,61 @@ def test_a_locked_out_sign_in_says_so(world, settings):
     assert "locked for an hour" in response.content.decode()
     assert "_auth_user_id" not in client.session
     cache.clear()
+
+
+def test_a_confirmed_relaxation_no_longer_says_it_waits(world):
+    """Issue 17, item 14: the rationale outlives the pending state, so it never says "waiting"."""
+    from governance.evidence.services import withdraw_evaluation
+    from governance.workflows.tier_changes import confirm_relaxation
+
+    model = world.register("Aster")
+    result = world.evidence(model, "bio", "0.6000")
+    world.full_evidence(model)
+    withdraw_evaluation(evaluation=result, by=world.regulator)
+    pending = model.determinations.get(status="pending_confirmation")
+    page = client_for(world.dev_aurora).get(f"/models/{model.pk}/").content.decode()
+    assert "Waiting for a regulator's confirmation; Tier 3 stays in force meanwhile." in page
+    confirm_relaxation(determination=pending, by=world.regulator, reasons="The withdrawn result was the only one.")
+    page = client_for(world.dev_aurora).get(f"/models/{model.pk}/").content.decode()
+    assert "aiting for a regulator" not in page
+    assert "Confirmed by regulator on" in page and "The withdrawn result was the only one." in page
+
+
+def test_the_derivative_floor_sentence_follows_the_evidence(world):
+    parent = world.register("Parent")
+    world.evidence(parent, "bio", "0.6000")
+    child = world.register("Child", parent=parent, derivation="fine_tune")
+    floor = "Until it has complete evidence of its own, this derivative's tier is at least its parent's."
+    assert floor in client_for(world.dev_aurora).get(f"/models/{child.pk}/").content.decode()
+    world.full_evidence(child)
+    page = client_for(world.dev_aurora).get(f"/models/{child.pk}/").content.decode()
+    assert floor not in page
+    assert "This derivative has complete evidence of its own: its tier follows that evidence" in page
+
+
+def test_a_tier_4_dossier_never_says_obligations_are_for_tier_3_and_4(world):
+    from governance.compliance.models import Obligation
+
+    model = world.register("Closed")
+    world.evidence(model, "bio", "0.9000")
+    model.refresh_from_db()
+    assert model.current_tier == 4
+    Obligation.objects.filter(model=model).update(status="retired")
+    page = client_for(world.regulator).get(f"/models/{model.pk}/").content.decode()
+    assert "they apply to Tier 3 and Tier 4 models" not in page
+    assert "No live obligations for this Tier 4 model." in page
+    assert client_for(world.evaluator).get(f"/models/{model.pk}/").status_code == 404
+
+
+def test_a_closed_contest_shows_no_decision_due(world):
+    from governance.cases import services as cases
+
+    model = world.register("Aster")
+    world.evidence(model, "bio", "0.6000")
+    determination = model.determinations.get(status="in_force")
+    contest = cases.file_contest(by=world.dev_aurora, determination=determination, grounds="Wrong.", requested_tier=2)
+    page = client_for(world.dev_aurora).get(f"/contests/{contest.pk}/").content.decode()
+    assert "Decision due" in page
+    cases.dismiss_contest(contest=contest, by=world.regulator, reasons="Filed by mistake.")
+    page = client_for(world.dev_aurora).get(f"/contests/{contest.pk}/").content.decode()
+    assert "Decision due" not in page and "Dismissed on" in page and "no decision is due" in page

@@ -13,6 +13,7 @@ from governance.cases.models import Appeal, Contest
 from governance.compliance.models import ComplianceSubmission, Obligation
 from governance.determinations.models import Determination
 from governance.registry.models import AIModel
+from tests.factories import hold_hearing
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,10 @@ def test_contest_and_appeal_from_filing_to_the_panels_majority(world, tier3):
     regulator.post(f"/appeals/{appeal.pk}/schedule-hearing/", {"hearing_at": hearing})
     appeal.refresh_from_db()
     assert appeal.state == "hearing_scheduled"
+    page = client_for(world.regulator).get(f"/appeals/{appeal.pk}/").content.decode()
+    assert "Voting opens at the hearing" in page and "Cast vote" not in page
+    hold_hearing(appeal)
+    assert "Cast vote" in client_for(world.regulator).get(f"/appeals/{appeal.pk}/").content.decode()
 
     client_for(world.regulator).post(
         f"/appeals/{appeal.pk}/vote/", {"vote": "reverse", "tier": 2, "reasons": "Contaminated."}

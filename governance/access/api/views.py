@@ -1,6 +1,5 @@
 from pathlib import PurePath
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -144,9 +143,7 @@ class AccessRegisterCsvView(APIView):
         filterset = RegisterEntryFilter(request.GET, queryset=visible_register(request.user).order_by("at", "id"))
         if not filterset.is_valid():
             raise Invalid(fields={name: list(errors) for name, errors in filterset.errors.items()})
-        response = StreamingHttpResponse(exports.csv_lines(filterset.qs), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="aperture-access-register.csv"'
-        return response
+        return exports.download(filterset.qs)
 
 
 class AccessCheckView(APIView):

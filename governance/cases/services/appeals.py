@@ -145,6 +145,8 @@ def schedule_hearing(*, appeal: Appeal, by: Any, hearing_at: datetime) -> Appeal
         raise Invalid(fields={"hearing_at": ["The hearing must be scheduled in the future."]})
     with transaction.atomic():
         appeal = _lock(appeal)
+        if appeal.votes.exists():
+            raise Conflict("The panel has begun voting after the hearing; the hearing cannot be rescheduled.")
         previous = appeal.hearing_at
         _move(appeal, "schedule_hearing", by=by, extra={"hearing_at": [previous, hearing_at]})
         appeal.hearing_at = hearing_at
@@ -195,6 +197,11 @@ def cast_vote(
         if not appeal.panel.filter(pk=by.pk).exists():
             raise NotAllowed("Only members of the panel vote on this appeal.")
         target_state(APPEAL_TRANSITIONS, "vote", appeal.state, "appeal")
+        if not clocks.hearing_held(appeal.hearing_at, timezone.now()):
+            raise Conflict(
+                f"Votes are cast at or after the hearing, which is on "
+                f"{timezone.localtime(appeal.hearing_at):%d %b %Y %H:%M}."
+            )
         if appeal.votes.filter(member=by).exists():
             raise Conflict("You have already voted on this appeal.")
         cast = AppealVote.objects.create(

@@ -130,9 +130,11 @@ def assign_adjudicator(*, contest: Contest, by: Any, adjudicator: Any) -> Contes
 
 
 def _require_adjudicator(contest: Contest, by: Any) -> None:
+    """403 for anyone but the assigned adjudicator. Before one is assigned, any regulator
+    may come to be it: what stops them then is the state (409, from the transition table)."""
     if not is_adjudicator(by):
         raise NotAllowed("Only the assigned adjudicator may do this.")
-    if contest.adjudicator_id != by.pk:
+    if contest.adjudicator_id is not None and contest.adjudicator_id != by.pk:
         raise NotAllowed("Only the assigned adjudicator may do this.")
 
 
@@ -142,8 +144,8 @@ def request_information(*, contest: Contest, by: Any, message: str) -> Contest:
         raise Invalid(fields={"message": ["Say what information is needed."]})
     with transaction.atomic():
         contest = _lock(contest)
+        _require_adjudicator(contest, by)  # who may act first (403), then whether the state allows it (409)
         target_state(CONTEST_TRANSITIONS, "request_information", contest.state, "contest")
-        _require_adjudicator(contest, by)
         _move(contest, "request_information", by=by, extra={"message": [None, message]})
         contest.paused_since = timezone.localdate()
         contest.save(update_fields=["state", "paused_since"])
@@ -200,8 +202,8 @@ def decide_contest(
         raise Invalid(fields={"reasons": ["Written reasons are required."]})
     with transaction.atomic():
         contest = _lock(contest)
-        target_state(CONTEST_TRANSITIONS, "decide", contest.state, "contest")
         _require_adjudicator(contest, by)
+        target_state(CONTEST_TRANSITIONS, "decide", contest.state, "contest")
         current = contest.model.current_tier
         if outcome == Contest.Outcome.VARIED:
             if tier not in (1, 2, 3, 4):
@@ -241,9 +243,9 @@ def dismiss_contest(*, contest: Contest, by: Any, reasons: str) -> Contest:
         raise Invalid(fields={"reasons": ["Say why the contest is inadmissible."]})
     with transaction.atomic():
         contest = _lock(contest)
-        target_state(CONTEST_TRANSITIONS, "dismiss", contest.state, "contest")
         if not eligible_adjudicator(by, contest.model.developer_id):
             raise NotAllowed("Only a regulator with no conflict of interest may dismiss this contest.")
+        target_state(CONTEST_TRANSITIONS, "dismiss", contest.state, "contest")
         _move(contest, "dismiss", by=by, extra={"reasons": [None, reasons]})
         contest.reasons = reasons.strip()
         contest.decided_at = timezone.now()

@@ -20,6 +20,9 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     threshold_set = serializers.CharField(source="threshold_set_version", allow_null=True)
     contest_or_appeal_open = serializers.BooleanField(source="case_open")
     peer_tiers = serializers.SerializerMethodField()
+    parent = serializers.IntegerField(
+        source="public_parent_id", allow_null=True, help_text="Only a parent on the register."
+    )
 
     class Meta:
         model = AIModel

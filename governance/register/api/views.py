@@ -1,6 +1,4 @@
-import csv
-
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from drf_spectacular.utils import extend_schema
@@ -9,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
+from governance.platform.csv_export import stream_csv
 from governance.register.api.serializers import RegisterEntrySerializer
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES, register_entries, tier_changes
@@ -50,11 +49,6 @@ class RegisterView(CachedListMixin, generics.ListAPIView):
         return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 class RegisterCsvView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -62,32 +56,25 @@ class RegisterCsvView(APIView):
     @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request):
         queryset = RegisterFilter(request.GET, queryset=register_entries()).qs
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield writer.writerow(CSV_COLUMNS)
-            for model in queryset.iterator(chunk_size=2000):
-                yield writer.writerow(
-                    [
-                        model.pk,
-                        model.name,
-                        model.version,
-                        model.developer.name,
-                        model.current_tier,
-                        TIER_NAMES[model.current_tier],
-                        ACCESS_CONDITIONS[model.current_tier],
-                        model.tier_effective_from.isoformat() if model.tier_effective_from else "",
-                        model.threshold_set_version or "",
-                        "yes" if model.case_open else "no",
-                        model.parent_id or "",
-                        model.derivation,
-                        model.weights_sha256,
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="aperture-register.csv"'
-        return response
+        rows = (
+            [
+                model.pk,
+                model.name,
+                model.version,
+                model.developer.name,
+                model.current_tier,
+                TIER_NAMES[model.current_tier],
+                ACCESS_CONDITIONS[model.current_tier],
+                model.tier_effective_from.isoformat() if model.tier_effective_from else "",
+                model.threshold_set_version or "",
+                "yes" if model.case_open else "no",
+                model.public_parent_id or "",
+                model.derivation,
+                model.weights_sha256,
+            ]
+            for model in queryset.iterator(chunk_size=2000)
+        )
+        return stream_csv(CSV_COLUMNS, rows, filename="aperture-register.csv")
 
 
 class RegisterAtomView(APIView):

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.cases import services
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
+from governance.tiering import clocks
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
     AppealForm,
@@ -118,6 +120,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "regulator": is_adjudicator(user),
         "on_panel": any(m.pk == user.pk for m in appeal.panel.all()),
         "has_voted": any(v.member_id == user.pk for v in votes),
+        "hearing_held": clocks.hearing_held(appeal.hearing_at, timezone.now()),
         "appellant": appellant,
         "can_act": (is_adjudicator(user) and appeal.state in ("filed", "panel_assigned", "hearing_scheduled"))
         or (appellant and appeal.is_open),

@@ -20,7 +20,7 @@ from governance.platform.errors import Invalid, NotAllowed
 from governance.registry import services as registry
 from governance.registry.lineage import ancestor_ids, descendant_ids
 from governance.registry.models import AIModel, Organization
-from governance.registry.roles import has_role, is_adjudicator, is_developer, organization_id_of
+from governance.registry.roles import has_role, is_adjudicator, is_developer, organization_id_of, sees_all_dossiers
 from governance.registry.selectors import public_models, visible_evaluations, visible_models
 from governance.web.caching import cached_read
 from governance.web.errors import form_errors, handles_domain_errors
@@ -31,12 +31,16 @@ from governance.workflows import tier_changes as determinations
 CHART_WIDTH = 360
 
 
-def chart_rows(model: AIModel) -> list[dict]:
-    """Capability per domain against the thresholds in force, as SVG coordinates."""
+def current_basis(model: AIModel) -> dict | None:
+    """What the tier rule says of ``model`` now, under the set in force (None without one)."""
     threshold_set = threshold_set_in_force()
-    if threshold_set is None:
+    return None if threshold_set is None else assess(model, threshold_set).basis
+
+
+def chart_rows(basis: dict | None) -> list[dict]:
+    """Capability per domain against the thresholds in force, as SVG coordinates."""
+    if basis is None:
         return []
-    basis = assess(model, threshold_set).basis
     rows = []
     for index, (domain, entry) in enumerate(basis["domains"].items()):
         capability = Decimal(entry["capability"]) if entry["capability"] is not None else None
@@ -90,17 +94,24 @@ def _dossier_page(pk: int, user) -> tuple[str, str] | None:
 
 
 def _dossier_context(model: AIModel, user) -> dict:
-    history = list(model.determinations.select_related("threshold_set", "decided_by").order_by("-created_at", "-id"))
+    history = list(
+        model.determinations.select_related("threshold_set", "decided_by", "confirmed_by").order_by(
+            "-created_at", "-id"
+        )
+    )
     in_force = next((d for d in history if d.status == Determination.Status.IN_FORCE), None)
     pending = next((d for d in history if d.status == Determination.Status.PENDING_CONFIRMATION), None)
     own_org = is_developer(user) and organization_id_of(user) == model.developer_id
-    chart = chart_rows(model)
+    basis = current_basis(model)
+    chart = chart_rows(basis)
     return {
         "model": model,
         "history": history,
         "in_force": in_force,
         "pending": pending,
         "chart": chart,
+        # The rule's reading now, not the in-force determination's: a relaxation may be pending.
+        "own_evidence_complete": bool(basis and basis["evidence_complete"]),
         "chart_height": 20 + 34 * len(chart),
         "evaluations": visible_evaluations(user)
         .filter(model=model)
@@ -111,6 +122,7 @@ def _dossier_context(model: AIModel, user) -> dict:
         "rereviews": visible_rereviews(user).filter(model=model, state__in=OPEN_REREVIEW_STATES),
         "closed_contests": visible_contests(user).filter(model=model).exclude(state__in=OPEN_CONTEST_STATES),
         "obligations": visible_obligations(user).filter(model=model).exclude(status="retired"),
+        "sees_obligations": sees_all_dossiers(user) or own_org,
         "can_regulate": is_adjudicator(user),
         "can_contest": own_org and in_force is not None,
         "contest_form": ContestForm(initial={"requested_tier": max((model.current_tier or 2) - 1, 1)}),

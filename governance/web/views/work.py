@@ -96,7 +96,9 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     else:
         evidence.withdraw_evaluation(evaluation=result, by=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"Result #{result.pk}: {action} recorded; the model was revalidated where it counts.")
-    return redirect("model-detail", pk=result.model_id)
+    if visible_models(request.user).filter(pk=result.model_id).exists():
+        return redirect("model-detail", pk=result.model_id)
+    return redirect("evaluations")
 
 
 def _may_preview(user) -> bool:

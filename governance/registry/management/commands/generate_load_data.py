@@ -33,6 +33,7 @@ from django.db.migrations.operations import RunPython, RunSQL
 from django.test import override_settings
 from django.utils import timezone
 
+from governance.audit.triggers import AUDIT_TABLE, TRUNCATE_TRIGGER
 from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
@@ -124,8 +125,14 @@ def foreign_data() -> list[str]:
 
 def reset_database(stdout=None) -> None:
     """Empty every table, then replay the data migrations (risk domains, role groups,
-    obligation templates, the audit trigger) so the database looks freshly migrated."""
-    call_command("flush", interactive=False, verbosity=0)
+    obligation templates, the audit trigger) so the database looks freshly migrated. The
+    audit table's truncate trigger is off for the flush alone, in its transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER {TRUNCATE_TRIGGER}")
+        call_command("flush", interactive=False, verbosity=0)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {AUDIT_TABLE} ENABLE TRIGGER {TRUNCATE_TRIGGER}")
     executor = MigrationExecutor(connection)
     graph, applied = executor.loader.graph, executor.loader.applied_migrations
     plan = list(dict.fromkeys(key for leaf in graph.leaf_nodes() for key in graph.forwards_plan(leaf)))

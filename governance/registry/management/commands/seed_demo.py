@@ -23,7 +23,7 @@ from governance.access import services as access
 from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.cases import services as cases
-from governance.cases.models import Contest
+from governance.cases.models import Appeal, Contest
 from governance.compliance import services as compliance
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
@@ -413,6 +413,8 @@ class Command(BaseCommand):
             cases.schedule_hearing(appeal=a, by=users["regulator"], hearing_at=now + timedelta(days=14))
             if plan == "appeal_hearing":
                 continue
+            # The panel votes at or after the hearing (SPEC 6): as if the hearing had been held.
+            Appeal.objects.filter(pk=a.pk).update(hearing_at=now - timedelta(hours=2))
             case_workflows.cast_vote(
                 appeal=a, by=users["regulator"], vote="affirm", reasons="The evidence supports the tier."
             )
