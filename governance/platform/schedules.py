@@ -10,6 +10,8 @@ DEFAULT_SCHEDULES = [
     ("Compliance sweep", "governance.compliance.tasks.compliance_sweep", 60),
     ("Case deadline sweep", "governance.cases.tasks.case_deadline_sweep", 60),
     ("Resend unsent notification e-mails", "governance.notifications.tasks.send_pending_emails", 15),
+    ("Expire accreditations", "governance.registry.tasks.expire_accreditations_task", 24 * 60),
+    ("Close due consultations", "governance.baselines.tasks.close_due_consultations", 15),
 ]
 
 

@@ -139,6 +139,27 @@ class PublishForm(forms.Form):
     )
 
 
+class ConsultationForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty for the default period.",
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(label="The board's response", widget=forms.Textarea(attrs={"rows": 5}), max_length=50000)
+
+
+class BoardVoteForm(forms.Form):
+    vote = forms.ChoiceField(choices=[("adopt", "Adopt"), ("reject", "Reject")], widget=forms.RadioSelect)
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
 class SubmissionForm(forms.Form):
     period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(widget=forms.Textarea, required=False)

@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from governance.baselines import services as baselines
+from governance.baselines.models import ThresholdSet
 from governance.cases.models import Appeal, Contest
 from governance.compliance.models import Obligation
 from governance.compliance.services import submit_evidence
@@ -113,6 +115,14 @@ def test_board_previews_and_publishes_a_threshold_set(world, tier3, sign_in):
     heatmap.get_by_role("link", name=re.compile("from Tier 3 to Tier 4")).click()
     expect(board.locator("#changes")).to_contain_text("Models moving from Tier 3 to Tier 4")
     expect(board.locator("#changes")).to_contain_text("Aster 1.0")
+    # Adoption by vote (SPEC 22): the board member votes on the page, two colleagues elsewhere.
+    board.get_by_label("Adopt").check()
+    board.get_by_label("Reasons").fill("The uplift studies justify it.")
+    board.get_by_role("button", name="Cast my vote").click()
+    expect(flash(board)).to_contain_text("Your vote to adopt 2027.1 is recorded.")
+    draft = ThresholdSet.objects.get(version="2027.1")
+    baselines.adopt_by_votes(threshold_set=draft, members=[world.board2, world.board3])
+    board.reload()
     board.get_by_role("button", name="Publish 2027.1").click()
     expect(flash(board)).to_contain_text("2027.1 published: in force")
     tier3.refresh_from_db()

@@ -8,11 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.cases.models import Appeal, Contest
 from governance.compliance.models import ComplianceSubmission, Obligation
 from governance.determinations.models import Determination
 from governance.registry.models import AIModel
+from tests.conftest import STANDARD_ENTRIES
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +175,11 @@ def test_board_drafts_previews_and_publishes_a_threshold_set(world, tier3):
     assert "Impact preview" in page and "1 model would move" in page
     drill = board.get(f"/threshold-sets/{draft.pk}/?from=3&to=4", headers={"HX-Request": "true"}).content.decode()
     assert "Aster" in drill and "<html" not in drill
+    assert "Publish 2027.1" not in page  # not adopted yet
+    for member in (world.board, world.board2, world.board3):
+        client_for(member).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "Justified."})
+    page = board.get(f"/threshold-sets/{draft.pk}/").content.decode()
+    assert "Adopted: the board may publish it." in page and "Publish 2027.1" in page
     board.post(f"/threshold-sets/{draft.pk}/", {"effective_from": ""})
     draft.refresh_from_db()
     assert draft.status == ThresholdSet.Status.IN_FORCE
@@ -232,3 +239,40 @@ def test_evaluator_submits_and_imports_results(world, tier3):
         "/evaluations/", {"form": "import", "model": tier3.pk, "file": SimpleUploadedFile("x.json", b"not a log")}
     )
     assert response.status_code == 200 and response.context["import_form"].errors["file"]
+
+
+def test_board_runs_a_consultation_through_the_pages(world, tier3):
+    draft = baselines.create_draft(by=world.board, version="2027.2", entries=STANDARD_ENTRIES, rationale="Proposal.")
+    board = client_for(world.board)
+    board.post(f"/threshold-sets/{draft.pk}/open-consultation/", {"closes_at": ""})
+    draft.refresh_from_db()
+    assert draft.status == "consultation"
+    public = Client().get("/consultations/").content.decode()
+    assert "Threshold set 2027.2" in public and "Open for comment" in public and "Sign in" in public
+    client_for(world.dev_aurora).post("/consultations/", {"threshold_set": draft.pk, "body": "Phase it in, please."})
+    public = Client().get("/consultations/").content.decode()
+    assert "Phase it in, please." in public and "Aurora Labs" in public
+    board.post(f"/threshold-sets/{draft.pk}/close-consultation/")
+    board.post(f"/threshold-sets/{draft.pk}/response/", {"text": "We will phase it in."})
+    for member in (world.board, world.board2):
+        client_for(member).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "Sound."})
+    client_for(world.board3).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "reject", "reasons": "Too soon."})
+    again = client_for(world.board3).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "x"})
+    assert again.status_code == 302  # refused with a message, nothing written
+    assert draft.votes.count() == 3
+    page = board.get(f"/threshold-sets/{draft.pk}/").content.decode()
+    assert "We will phase it in." in page and "Too soon." in page and "2 adopt, 1 reject" in page
+    assert (
+        client_for(world.dev_aurora)
+        .post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "x"})
+        .status_code
+        == 403
+    )
+    public = Client().get("/consultations/").content.decode()
+    assert "We will phase it in." in public and "Closed" in public
+
+
+def test_the_public_register_of_evaluators(world):
+    page = Client().get("/register/evaluators/").content.decode()
+    assert "Meridian Evaluation Institute" in page and "Accredited today" in page
+    assert "Backyard Evals" not in page
