@@ -185,3 +185,12 @@ def test_a_fourth_board_member_counts_too(world, api):
     for member in (world.board, world.board2, fourth):
         assert _vote(api, member, draft).status_code == 201
     assert api(world.board).post(_url(draft, "publish/"), {}, format="json").status_code == 200
+
+
+def test_every_default_schedule_names_a_registered_job():
+    from celery import current_app
+
+    from governance.platform.schedules import DEFAULT_SCHEDULES
+
+    current_app.loader.import_default_modules()
+    assert {task for _, task, _ in DEFAULT_SCHEDULES} <= set(current_app.tasks)

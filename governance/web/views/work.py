@@ -292,7 +292,13 @@ def consultations(request: HttpRequest) -> HttpResponse:
         consultation.grid = [
             {"tier": a, "cells": [consultation.impact_matrix.get(a, {}).get(b, 0) for b in "1234"]} for a in "1234"
         ]
-    return render(request, "web/consultations.html", {"page": page, "comment_form": CommentForm()})
+    sets = (
+        ThresholdSet.objects.exclude(status=ThresholdSet.Status.DRAFT, consultations__isnull=True)
+        .prefetch_related("votes__member", "consultations")
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+    return render(request, "web/consultations.html", {"page": page, "comment_form": CommentForm(), "sets": sets})
 
 
 @handles_domain_errors
