@@ -276,3 +276,42 @@ def test_the_public_register_of_evaluators(world):
     page = Client().get("/register/evaluators/").content.decode()
     assert "Meridian Evaluation Institute" in page and "Accredited today" in page
     assert "Backyard Evals" not in page
+
+
+def test_regulator_grants_suspends_and_revokes_through_the_page(world):
+    regulator = client_for(world.regulator)
+    today = timezone.localdate()
+    bio = world.benchmarks["bio"].domain
+    bad = regulator.post(
+        "/accreditations/",
+        {
+            "organization": world.unaccredited.pk,
+            "domains": [bio.pk],
+            "valid_from": str(today),
+            "valid_until": str(today - timedelta(days=1)),
+            "reasons": "Pilot.",
+        },
+    )
+    assert bad.status_code == 200 and "valid_until cannot be before valid_from" in bad.content.decode()
+    regulator.post(
+        "/accreditations/",
+        {
+            "organization": world.unaccredited.pk,
+            "domains": [bio.pk],
+            "valid_from": str(today),
+            "valid_until": str(today + timedelta(days=90)),
+            "reasons": "Pilot.",
+        },
+    )
+    accreditation = world.unaccredited.accreditations.get()
+    regulator.post(f"/accreditations/{accreditation.pk}/suspend/", {"reasons": "Staff left."})
+    accreditation.refresh_from_db()
+    assert accreditation.state == "suspended"
+    page = regulator.get("/accreditations/").content.decode()
+    assert "Staff left." in page and "Reasons to reinstate" in page
+    regulator.post(f"/accreditations/{accreditation.pk}/revoke/", {"reasons": "Fraud.", "void_results": "on"})
+    accreditation.refresh_from_db()
+    assert (accreditation.state, accreditation.results_void) == ("revoked", True)
+    assert client_for(world.dev_aurora).get("/accreditations/").status_code == 403
+    public = Client().get("/register/evaluators/").content.decode()
+    assert "Backyard Evals" in public and "Fraud." in public

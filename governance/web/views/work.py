@@ -24,11 +24,14 @@ from governance.evidence.imports import import_log
 from governance.notifications.models import Notification
 from governance.notifications.services import mark_read
 from governance.platform.errors import Invalid, NotAllowed
+from governance.registry import services as registry
 from governance.registry.models import AIModel, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
-from governance.registry.selectors import visible_evaluations, visible_models
+from governance.registry.selectors import accreditations, visible_evaluations, visible_models
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
+    AccreditationChangeForm,
+    AccreditationForm,
     BoardVoteForm,
     CommentForm,
     ConsultationForm,
@@ -313,6 +316,59 @@ def _comment(request: HttpRequest) -> HttpResponse:
         baselines.add_comment(by=request.user, threshold_set=threshold_set, body=form.cleaned_data["body"])
         messages.success(request, "Your comment is published.")
     return redirect(f"{reverse('consultations')}#set-{threshold_set.pk}")
+
+
+_ACCREDITATION_CHANGES = {
+    "suspend": registry.suspend_accreditation,
+    "reinstate": registry.reinstate_accreditation,
+    "revoke": registry.revoke_accreditation,
+}
+
+
+@login_required
+@handles_domain_errors
+def accreditations_page(request: HttpRequest) -> HttpResponse:
+    """The regulator grants accreditations and changes them, with reasons (SPEC section 22)."""
+    user = request.user
+    if not has_role(user, REGULATOR):
+        raise PermissionDenied("Only a regulator manages accreditations.")
+    form = AccreditationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            accreditation = registry.grant_accreditation(by=user, **form.cleaned_data)
+            messages.success(
+                request, f"{accreditation.organization.name} accredited until {accreditation.valid_until:%d %b %Y}."
+            )
+            return redirect("accreditations")
+        messages.error(request, form_errors(form))
+    return render(
+        request,
+        "web/accreditations.html",
+        {
+            "accreditations": accreditations().order_by("organization__name", "-valid_from"),
+            "form": form,
+            "verbs": list(_ACCREDITATION_CHANGES),
+        },
+    )
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def accreditation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in _ACCREDITATION_CHANGES:
+        raise Http404("No such action.")
+    accreditation = get_object_or_404(accreditations(), pk=pk)
+    form = AccreditationChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("accreditations")
+    data = {"reasons": form.cleaned_data["reasons"]}
+    if action == "revoke":
+        data["void_results"] = form.cleaned_data["void_results"]
+    changed = _ACCREDITATION_CHANGES[action](by=request.user, accreditation=accreditation, **data)
+    messages.success(request, f"{changed.organization.name}'s accreditation is {changed.get_state_display().lower()}.")
+    return redirect("accreditations")
 
 
 @login_required
