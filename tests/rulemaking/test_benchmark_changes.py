@@ -116,3 +116,21 @@ def test_the_migration_renames_duplicate_external_ids(world):
     kept, *renamed = Benchmark.objects.filter(pk__in=[b.pk for b in copies]).order_by("pk")
     assert kept.external_id == "same_task"
     assert [b.external_id for b in renamed] == [f"same_task~dup{b.pk}" for b in renamed]
+
+
+def test_the_models_concerned_are_revalidated_chunk_by_chunk(world, api, settings):
+    settings.REVALIDATION_CHUNK_SIZE = 2
+    models = [world.register(f"M{n}") for n in range(5)]
+    for model in models:
+        world.full_evidence(model, {"bio": "0.3000"})
+    untouched = world.register("Untouched")
+    response = _patch(api, world.board, world.benchmarks["bio"], higher_is_more_capable=False, reason="Inverted.")
+    assert response.status_code == 200
+    assert [tier_of(m) for m in models] == [3] * 5
+    untouched.refresh_from_db()
+    assert untouched.current_tier == 2 and untouched.determinations.count() == 1
+
+
+def tier_of(model):
+    model.refresh_from_db()
+    return model.current_tier
