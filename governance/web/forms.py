@@ -160,6 +160,14 @@ class BoardVoteForm(forms.Form):
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 
 
+class BenchmarkChangeForm(forms.Form):
+    standardized = forms.BooleanField(required=False, label="On the approved list (standardized)")
+    scale_min = forms.DecimalField(max_digits=14, decimal_places=4)
+    scale_max = forms.DecimalField(max_digits=14, decimal_places=4)
+    higher_is_more_capable = forms.BooleanField(required=False, label="Higher scores are more capable")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=10000)
+
+
 class AccreditationForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, label="Evaluator")
     domains = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label="Scope")

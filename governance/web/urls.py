@@ -28,6 +28,7 @@ urlpatterns = [
     path("threshold-sets/<int:pk>/<str:action>/", work.threshold_action, name="threshold-action"),
     path("consultations/", work.consultations, name="consultations"),
     path("accreditations/", work.accreditations_page, name="accreditations"),
+    path("benchmarks/", work.benchmarks_page, name="benchmarks"),
     path("accreditations/<int:pk>/<str:action>/", work.accreditation_action, name="accreditation-action"),
     path("obligations/<int:pk>/", work.obligation_detail, name="obligation-detail"),
     path("submissions/<int:pk>/review/", work.review_submission, name="submission-review"),

@@ -315,3 +315,21 @@ def test_regulator_grants_suspends_and_revokes_through_the_page(world):
     assert client_for(world.dev_aurora).get("/accreditations/").status_code == 403
     public = Client().get("/register/evaluators/").content.decode()
     assert "Backyard Evals" in public and "Fraud." in public
+
+
+def test_board_takes_a_benchmark_off_the_approved_list_through_the_page(world, tier3):
+    bio = world.benchmarks["bio"]
+    fields = {"benchmark": bio.pk, f"b{bio.pk}-scale_min": "0", f"b{bio.pk}-scale_max": "1"}
+    fields[f"b{bio.pk}-higher_is_more_capable"] = "on"
+    refused = client_for(world.board).post("/benchmarks/", fields, follow=True).content.decode()
+    assert "Reason" in refused and "This field is required" in refused
+    bio.refresh_from_db()
+    assert bio.standardized is True
+    client_for(world.board).post("/benchmarks/", fields | {f"b{bio.pk}-reason": "Leaked test set."})
+    bio.refresh_from_db()
+    assert bio.standardized is False
+    tier3.refresh_from_db()
+    assert tier3.determinations.filter(status="pending_confirmation").exists()
+    assert client_for(world.regulator).post("/benchmarks/", fields).status_code == 403
+    page = client_for(world.dev_aurora).get("/benchmarks/").content.decode()
+    assert "bio_bench" in page and "Record the change" not in page

@@ -25,13 +25,14 @@ from governance.notifications.models import Notification
 from governance.notifications.services import mark_read
 from governance.platform.errors import Invalid, NotAllowed
 from governance.registry import services as registry
-from governance.registry.models import AIModel, RiskDomain
+from governance.registry.models import AIModel, Benchmark, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
 from governance.registry.selectors import accreditations, visible_evaluations, visible_models
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
     AccreditationChangeForm,
     AccreditationForm,
+    BenchmarkChangeForm,
     BoardVoteForm,
     CommentForm,
     ConsultationForm,
@@ -44,6 +45,7 @@ from governance.web.forms import (
     ThresholdSetForm,
 )
 from governance.workflows import rulemaking
+from governance.workflows.benchmarks import change_benchmark
 
 
 def _submittable_model(user, pk: int) -> AIModel | None:
@@ -316,6 +318,43 @@ def _comment(request: HttpRequest) -> HttpResponse:
         baselines.add_comment(by=request.user, threshold_set=threshold_set, body=form.cleaned_data["body"])
         messages.success(request, "Your comment is published.")
     return redirect(f"{reverse('consultations')}#set-{threshold_set.pk}")
+
+
+@login_required
+@handles_domain_errors
+def benchmarks_page(request: HttpRequest) -> HttpResponse:
+    """The benchmark list; the board changes a benchmark's standing, scale or direction with
+    a reason, which re-normalizes its results and revalidates the models concerned."""
+    user = request.user
+    is_board = has_role(user, BOARD)
+    if request.method == "POST":
+        if not is_board:
+            raise PermissionDenied("Only the threshold board changes benchmarks.")
+        benchmark = get_object_or_404(Benchmark, pk=request.POST.get("benchmark") or 0)
+        form = BenchmarkChangeForm(request.POST, prefix=f"b{benchmark.pk}")
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+        else:
+            change_benchmark(by=user, benchmark=benchmark, **form.cleaned_data)
+            messages.success(request, f"{benchmark.name} changed; the models with results on it are revalidated.")
+        return redirect("benchmarks")
+    found = Benchmark.objects.select_related("domain").order_by("domain__slug", "slug")
+    rows = [
+        (
+            b,
+            BenchmarkChangeForm(
+                initial={
+                    "standardized": b.standardized,
+                    "scale_min": b.scale_min,
+                    "scale_max": b.scale_max,
+                    "higher_is_more_capable": b.higher_is_more_capable,
+                },
+                prefix=f"b{b.pk}",
+            ),
+        )
+        for b in found
+    ]
+    return render(request, "web/benchmarks.html", {"rows": rows, "is_board": is_board})
 
 
 _ACCREDITATION_CHANGES = {
