@@ -20,7 +20,7 @@ from governance.baselines.models import ThresholdEntry, ThresholdSet
 from governance.determinations.models import Determination
 from governance.evidence.models import EvaluationResult
 from governance.evidence.selectors import evidence
-from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
+from governance.registry.models import AccreditationCoverage, AIModel, Benchmark, RiskDomain
 from governance.tiering.rule import Observation, determine_tier
 
 
@@ -29,7 +29,7 @@ def _tables() -> dict[str, str]:
     return {
         "result": quote(EvaluationResult._meta.db_table),
         "benchmark": quote(Benchmark._meta.db_table),
-        "org": quote(Organization._meta.db_table),
+        "coverage": quote(AccreditationCoverage._meta.db_table),
         "entry": quote(ThresholdEntry._meta.db_table),
         "domain": quote(RiskDomain._meta.db_table),
         "model": quote(AIModel._meta.db_table),
@@ -43,8 +43,11 @@ WITH capability AS (
     SELECT r.model_id, b.domain_id, MAX(r.normalized_score) AS c
     FROM {result} r
     JOIN {benchmark} b ON b.id = r.benchmark_id
-    JOIN {org} o ON o.id = r.submitted_by_org_id
-    WHERE r.status = 'accepted' AND b.standardized AND o.kind = 'evaluator' AND o.accredited
+    WHERE r.status = 'accepted' AND b.standardized AND EXISTS (
+        SELECT 1 FROM {coverage} a
+        WHERE a.organization_id = r.submitted_by_org_id AND a.domain_id = b.domain_id
+          AND a.starts_at <= r.created_at AND r.created_at < a.ends_at
+    )
     GROUP BY r.model_id, b.domain_id
 ), flags AS (
     SELECT cap.model_id,

@@ -241,6 +241,7 @@ def step_publish_shift(board) -> Any:
 
     from governance.baselines import services as baselines
     from governance.baselines.selectors import threshold_set_in_force
+    from governance.registry.management.commands.generate_load_data import board_members
 
     current = threshold_set_in_force()
     entries = shifted_entries(current, low=SHIFT, high=SHIFT, critical=SHIFT)
@@ -252,6 +253,7 @@ def step_publish_shift(board) -> Any:
         rationale=f"Baseline shift: every threshold lowered by {SHIFT}.",
     )
     # In production publishing queues the revalidation job; the benchmark runs it itself.
+    baselines.adopt_by_votes(threshold_set=draft, members=board_members())
     with mock.patch("governance.baselines.services.enqueue"):
         published = baselines.publish(by=board, threshold_set=draft)
     say(f"(b) Published {published.version} (every threshold lowered by {SHIFT}); it is {published.status}.")

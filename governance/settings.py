@@ -291,6 +291,9 @@ SPECTACULAR_SETTINGS = {
         "EnforcementKindEnum": "governance.compliance.models.EnforcementCase.Kind",
         "CaseMessageKindEnum": "governance.cases.models.CaseMessage.Kind",
         "EvaluationStatusEnum": "governance.evidence.models.EvaluationResult.Status",
+        "AppealVoteEnum": "governance.cases.models.AppealVote.Vote",
+        "BoardVoteEnum": "governance.baselines.models.BoardVote.Vote",
+        "AccreditationStateEnum": "governance.registry.models.Accreditation.State",
     },
 }
 
@@ -338,6 +341,10 @@ CONTEST_WINDOW_DAYS = 30
 APPEAL_WINDOW_DAYS = 30
 CONTEST_DECISION_DAYS = 60
 APPEAL_DECISION_DAYS = 90
+# SPEC section 22: an organisation registered as accredited is accredited this long; a
+# consultation on a draft threshold set stays open this many days unless told otherwise.
+ACCREDITATION_DEFAULT_YEARS = 3
+CONSULTATION_DEFAULT_DAYS = int(os.environ.get("CONSULTATION_DEFAULT_DAYS", "30"))
 REVALIDATION_CHUNK_SIZE = int(os.environ.get("REVALIDATION_CHUNK_SIZE", "2000"))
 # Revalidation writes this many lanes side by side (threads; PostgreSQL only).
 REVALIDATION_LANES = int(os.environ.get("REVALIDATION_LANES", "2"))

@@ -60,6 +60,8 @@ class World:
         self.regulator3 = UserFactory(username="regulator3", roles=["regulator"])
         self.regulator4 = UserFactory(username="regulator4", roles=["regulator"])
         self.board = UserFactory(username="board", roles=["board"])
+        self.board2 = UserFactory(username="board2", roles=["board"])
+        self.board3 = UserFactory(username="board3", roles=["board"])
         self.compliance = UserFactory(username="compliance", roles=["compliance"])
         self.auditor = UserFactory(username="auditor", roles=["auditor"])
         self.dev_aurora = UserFactory(username="dev-aurora", roles=["developer"], organization=self.aurora)
@@ -70,8 +72,13 @@ class World:
             slug: BenchmarkFactory(slug=f"{slug}-bench", domain=RiskDomain.objects.get(slug=slug)) for slug in DOMAINS
         }
         self.threshold_set = baselines.create_draft(by=self.board, version="2026.1", entries=STANDARD_ENTRIES)
-        baselines.publish(by=self.board, threshold_set=self.threshold_set)
+        self.publish(self.threshold_set)
         self.threshold_set.refresh_from_db()
+
+    def publish(self, draft: Any, **kwargs: Any):
+        """Adopt ``draft`` by the votes of the three board members, then publish it (SPEC 22)."""
+        baselines.adopt_by_votes(threshold_set=draft, members=[self.board, self.board2, self.board3])
+        return baselines.publish(by=self.board, threshold_set=draft, **kwargs)
 
     def register(self, name: str = "Model", *, developer: Any = None, by: Any = None, **data: Any):
         developer = developer or self.aurora

@@ -1,14 +1,23 @@
 """factory_boy factories for the suite. Domain writes in tests go through the services;
 factories build the surrounding fixtures (users, organisations, benchmarks)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
+from governance.registry.models import (
+    Accreditation,
+    AccreditationCoverage,
+    AIModel,
+    Benchmark,
+    Membership,
+    Organization,
+    RiskDomain,
+)
 
 PASSWORD = "governance-demo"
 
@@ -25,8 +34,40 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 class EvaluatorOrgFactory(OrganizationFactory):
+    """An evaluator; ``accredited`` (the default) gives it an accreditation for every risk
+    domain, valid from 2000 to 2099."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
     kind = Organization.Kind.EVALUATOR
     accredited = True
+
+    @factory.post_generation
+    def accreditation(self, create, extracted, **kwargs):
+        if create and self.accredited and not self.accreditations.exists():
+            accredit(self)
+
+
+def accredit(organization: Organization, domains=None, valid_from=date(2000, 1, 1), valid_until=date(2099, 12, 31)):
+    """An accreditation written directly (a fixture; the services grant them in the tests
+    about accreditation), with its periods of coverage."""
+    domains = list(domains if domains is not None else RiskDomain.objects.all())
+    accreditation = Accreditation.objects.create(
+        organization=organization, valid_from=valid_from, valid_until=valid_until, reasons="Fixture."
+    )
+    accreditation.domains.set(domains)
+    AccreditationCoverage.objects.bulk_create(
+        AccreditationCoverage(
+            accreditation=accreditation,
+            organization=organization,
+            domain=domain,
+            starts_at=timezone.make_aware(datetime.combine(valid_from, time.min)),
+            ends_at=timezone.make_aware(datetime.combine(valid_until + timedelta(days=1), time.min)),
+        )
+        for domain in domains
+    )
+    return accreditation
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -5,11 +5,12 @@ from django.test import override_settings
 
 from governance.access.models import AccessGrant, AccessRequest, RegisterEntry
 from governance.audit.services import verify_chain
+from governance.baselines.models import ThresholdSet
 from governance.cases.models import Appeal, Contest, ReReview
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
 from governance.peers.models import PeerDetermination
-from governance.registry.models import AIModel
+from governance.registry.models import Accreditation, AIModel
 
 
 @pytest.mark.django_db
@@ -64,6 +65,8 @@ def test_seed_demo_is_realistic_and_idempotent(django_user_model):
         "regulator3",
         "regulator4",
         "board",
+        "board2",
+        "board3",
         "compliance",
         "auditor",
         "dev-aurora",
@@ -75,3 +78,12 @@ def test_seed_demo_is_realistic_and_idempotent(django_user_model):
     ):
         assert django_user_model.objects.get(username=username).check_password("governance-demo")
     assert verify_chain().ok
+    # SPEC 22: accreditation records, a set adopted after consultation, one out for consultation.
+    assert set(Accreditation.objects.values_list("organization__name", "state")) == {
+        ("Meridian Evaluation Institute", "active"),
+        ("Sentinel Assurance", "active"),
+    }
+    current = ThresholdSet.objects.get(version="2026.1")
+    assert current.votes.count() == 3
+    assert current.consultations.get().response
+    assert ThresholdSet.objects.get(version="2027.1-draft").status == "consultation"

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 
 from governance.baselines import services
-from governance.baselines.models import ThresholdEntry, ThresholdSet
+from governance.baselines.models import BoardVote, Consultation, ConsultationComment, ThresholdEntry, ThresholdSet
+from governance.platform.admin_base import ImmutableAdmin
 from governance.platform.errors import DomainError
 
 
@@ -50,3 +51,39 @@ class ThresholdSetAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{threshold_set} published and in force.", messages.SUCCESS)
             except DomainError as error:
                 self.message_user(request, f"{threshold_set}: {error.message}", messages.ERROR)
+
+
+class CommentInline(admin.TabularInline):
+    """Read-only: comments are written by signed-in users through the consultation page."""
+
+    model = ConsultationComment
+    extra = 0
+    fields = ["author", "organization", "body", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ImmutableAdmin):
+    """Read-only: consultations are opened, closed and answered by the board (SPEC 22)."""
+
+    list_display = ["threshold_set", "opens_at", "closes_at", "closed_at", "responded_at"]
+    search_fields = ["threshold_set__version", "response"]
+    inlines = [CommentInline]
+
+
+@admin.register(BoardVote)
+class BoardVoteAdmin(ImmutableAdmin):
+    """Read-only: each board member votes once, through the API or the set's page."""
+
+    list_display = ["threshold_set", "member", "vote", "cast_at"]
+    list_filter = ["vote"]
+    search_fields = ["threshold_set__version", "reasons"]

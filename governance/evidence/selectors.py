@@ -1,21 +1,33 @@
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from governance.evidence.models import EvaluationResult
 from governance.platform.bulk_read import plain_rows
-from governance.registry.models import AIModel, Organization
+from governance.registry.models import AccreditationCoverage, AIModel
 from governance.tiering.rule import Observation
+
+
+def counted() -> Exists:
+    """Whether a result's submitter held, when it was submitted, an accreditation active and
+    covering the benchmark's domain (SPEC section 22): one of its periods of coverage
+    contains the moment of submission. Coverage voided by a revocation is gone."""
+    return Exists(
+        AccreditationCoverage.objects.filter(
+            organization_id=OuterRef("submitted_by_org_id"),
+            domain_id=OuterRef("benchmark__domain_id"),
+            starts_at__lte=OuterRef("created_at"),
+            ends_at__gt=OuterRef("created_at"),
+        )
+    )
 
 
 def evidence() -> QuerySet[EvaluationResult]:
     """Results that count for tiering: accepted, on a standardized benchmark, submitted by
-    an accredited evaluator (SPEC section 3). Everything else is stored and shown only."""
+    an evaluator accredited for the benchmark's domain on the day (SPEC sections 3 and 22).
+    Everything else is stored and shown only."""
     return EvaluationResult.objects.filter(
-        status=EvaluationResult.Status.ACCEPTED,
-        benchmark__standardized=True,
-        submitted_by_org__kind=Organization.Kind.EVALUATOR,
-        submitted_by_org__accredited=True,
+        counted(), status=EvaluationResult.Status.ACCEPTED, benchmark__standardized=True
     )
 
 
@@ -34,3 +46,13 @@ def observations_by_model(model_ids: list[int]) -> dict[int, list[Observation]]:
 
 def observations_for(model: AIModel) -> list[Observation]:
     return observations_by_model([model.pk]).get(model.pk, [])
+
+
+def models_evaluated_on(benchmark_id: int) -> list[int]:
+    """The models with any result on the benchmark (whose evidence changes with it)."""
+    return list(
+        EvaluationResult.objects.filter(benchmark_id=benchmark_id)
+        .order_by("model_id")
+        .values_list("model_id", flat=True)
+        .distinct()
+    )

@@ -8,12 +8,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from governance.audit.services import created, record
+from governance.audit.services import PendingEvent, created, record, record_many
 from governance.evidence.models import EvaluationResult
 from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
 from governance.platform.jobs import REVALIDATE_MODEL, enqueue
 from governance.registry.models import AIModel, Benchmark, Organization
 from governance.registry.roles import has_role, is_adjudicator, organization_id_of
+from governance.registry.selectors import covered_now
 from governance.tiering import transitions
 from governance.tiering.scores import ScoreOutOfRange, normalize
 
@@ -31,23 +32,21 @@ EVALUATION_FIELDS = (
 )
 
 
-def submitter_provenance(user: Any, model: AIModel) -> tuple[Organization, str]:
-    """Who may submit for ``model`` and with what provenance (SPEC section 15).
+def submitter_provenance(user: Any, model: AIModel, benchmark: Benchmark | None = None) -> tuple[Organization, str]:
+    """Who may submit for ``model`` and with what provenance (SPEC sections 15 and 22).
 
     Developers submit self-reported results for their own organisation's models;
-    evaluators submit for any model, ``accredited`` when their organisation is an
-    accredited evaluator.
+    evaluators submit for any model, ``accredited`` when their organisation's accreditation
+    is active now and covers the benchmark's domain (whether a result counts is read from
+    the accreditation's periods, ``governance.evidence.selectors.evidence``).
     """
     org_id = organization_id_of(user)
     if org_id is None:
         raise NotAllowed("Only members of a developer or evaluator organisation submit evaluations.")
     organization = Organization.objects.get(pk=org_id)
     if has_role(user, "evaluator") and organization.kind == Organization.Kind.EVALUATOR:
-        provenance = (
-            EvaluationResult.Provenance.ACCREDITED
-            if organization.accredited
-            else EvaluationResult.Provenance.SELF_REPORTED
-        )
+        covered = benchmark is not None and covered_now(organization.pk, benchmark.domain_id)
+        provenance = EvaluationResult.Provenance.ACCREDITED if covered else EvaluationResult.Provenance.SELF_REPORTED
         return organization, provenance
     if has_role(user, "developer") and model.developer_id == org_id:
         return organization, EvaluationResult.Provenance.SELF_REPORTED
@@ -66,7 +65,7 @@ def submit_evaluation(
     artifact_name: str = "",
     run_identity: str = "",
 ) -> EvaluationResult:
-    organization, provenance = submitter_provenance(by, model)
+    organization, provenance = submitter_provenance(by, model, benchmark)
     if run_date > timezone.localdate():
         raise Invalid(fields={"run_date": ["The run date cannot be in the future."]})
     try:
@@ -169,3 +168,52 @@ def withdraw_evaluation(*, evaluation: EvaluationResult, by: Any, reason: str = 
         action="evaluation.withdrawn",
         reason=reason,
     )
+
+
+def renormalize(*, benchmark: Benchmark, by: Any) -> int:
+    """Derive again the normalized score of every result on ``benchmark`` after its scale or
+    direction changed, in the caller's transaction; each changed score is recorded. A raw
+    score outside the new scale refuses the change (nothing is clamped). Returns how many
+    scores changed."""
+    rows = list(
+        EvaluationResult.objects.filter(benchmark=benchmark)
+        .select_for_update()
+        .values_list("pk", "raw_score", "normalized_score", "model__developer_id")
+    )
+    outside = 0
+    changed: list[EvaluationResult] = []
+    events: list[PendingEvent] = []
+    for pk, raw, old, developer_id in rows:
+        try:
+            new = normalize(
+                raw,
+                scale_min=benchmark.scale_min,
+                scale_max=benchmark.scale_max,
+                higher_is_more_capable=benchmark.higher_is_more_capable,
+            )
+        except ScoreOutOfRange:
+            outside += 1
+            continue
+        if new != old:
+            changed.append(EvaluationResult(pk=pk, normalized_score=new))
+            events.append(
+                PendingEvent(
+                    "evaluation.renormalized",
+                    EvaluationResult._meta.label_lower,
+                    str(pk),
+                    {"normalized_score": [str(old), str(new)]},
+                    developer_id,
+                )
+            )
+    if outside:
+        raise Invalid(
+            fields={
+                "scale_min": [
+                    f"{outside} recorded result(s) have raw scores outside "
+                    f"[{benchmark.scale_min}, {benchmark.scale_max}]; the scale cannot exclude them."
+                ]
+            }
+        )
+    EvaluationResult.objects.bulk_update(changed, ["normalized_score"], batch_size=2000)
+    record_many(events, actor=by)
+    return len(changed)

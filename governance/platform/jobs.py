@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 REVALIDATE_MODEL = "governance.revalidate_model"
+REVALIDATE_MODELS = "governance.revalidate_models"
 REVALIDATE_ALL = "governance.revalidate_all"
 SEND_NOTIFICATION_EMAILS = "governance.notifications.tasks.send_notification_emails"
 

@@ -12,6 +12,8 @@ DEFAULT_SCHEDULES = [
     ("Read peer registers", "governance.peers.tasks.read_peer_registers", 360),
     ("Expire access grants", "governance.access.tasks.expire_access_grants", 60),
     ("Resend unsent notification e-mails", "governance.notifications.tasks.send_pending_emails", 15),
+    ("Expire accreditations", "governance.registry.tasks.expire_accreditations_task", 24 * 60),
+    ("Close due consultations", "governance.baselines.tasks.close_due_consultations", 15),
 ]
 
 

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models import BooleanField as BooleanFieldType
 
+from governance.audit.models import AuditEvent
 from governance.determinations.models import Determination
 from governance.registry.selectors import public_models
 
@@ -69,3 +70,23 @@ def tier_changes(limit: int = 100) -> QuerySet[Determination]:
         .select_related("model__developer")
         .order_by("-effective_from", "-id")[:limit]
     )
+
+
+def accreditation_history(accreditation_ids: list[int]) -> dict[int, list[dict]]:
+    """What happened to each accreditation, oldest first, from the audit trail: the action,
+    when, the state it led to and the reasons given (no names of staff)."""
+    events = (
+        AuditEvent.objects.filter(
+            object_type="registry.accreditation", object_id__in=[str(i) for i in accreditation_ids]
+        )
+        .order_by("seq")
+        .values_list("object_id", "action", "timestamp", "changes")
+    )
+    history: dict[int, list[dict]] = {pk: [] for pk in accreditation_ids}
+    for object_id, action, timestamp, changes in events:
+        state = (changes.get("state") or [None, None])[1]
+        reasons = (changes.get("reasons") or [None, ""])[1]
+        history[int(object_id)].append(
+            {"action": action.split(".", 1)[1], "at": timestamp, "state": state, "reasons": reasons or ""}
+        )
+    return history

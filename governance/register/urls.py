@@ -4,4 +4,5 @@ from governance.register import views
 
 urlpatterns = [
     path("register/", views.register_page, name="register"),
+    path("register/evaluators/", views.evaluators_page, name="register-evaluators"),
 ]

@@ -4,8 +4,9 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from governance.register.filters import RegisterFilter
-from governance.register.selectors import register_entries
+from governance.register.selectors import accreditation_history, register_entries
 from governance.registry.models import Organization
+from governance.registry.selectors import accredited_evaluators
 from governance.web.caching import cached_read
 from governance.web.fragments import render_fragment
 
@@ -33,3 +34,14 @@ def register_page(request: HttpRequest) -> HttpResponse:
         "developers": Organization.objects.filter(kind="developer").order_by("name"),
     }
     return render(request, "web/register.html", context)
+
+
+def evaluators_page(request: HttpRequest) -> HttpResponse:
+    """Public: the evaluators whose results count, each accreditation's scope, validity,
+    state and history (SPEC section 22); no sign-in."""
+    evaluators = list(accredited_evaluators())
+    history = accreditation_history([a.pk for e in evaluators for a in e.accreditations.all()])
+    for evaluator in evaluators:
+        for accreditation in evaluator.accreditations.all():
+            accreditation.history = history.get(accreditation.pk, [])
+    return render(request, "web/register_evaluators.html", {"evaluators": evaluators})

@@ -12,7 +12,16 @@ from governance.audit.admin_base import AuditedAdmin
 from governance.audit.services import record
 from governance.platform.admin_base import ImmutableAdmin
 from governance.registry import services
-from governance.registry.models import AIModel, ApiToken, Benchmark, Membership, Organization, RiskDomain
+from governance.registry.models import (
+    Accreditation,
+    AccreditationCoverage,
+    AIModel,
+    ApiToken,
+    Benchmark,
+    Membership,
+    Organization,
+    RiskDomain,
+)
 
 User = get_user_model()
 
@@ -168,3 +177,32 @@ class ApiTokenAdmin(ImmutableAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for token in queryset:
             services.revoke_token(by=request.user, token=token)
+
+
+class AccreditationCoverageInline(admin.TabularInline):
+    """Read-only: the periods in which the accreditation counts, kept by its services."""
+
+    model = AccreditationCoverage
+    extra = 0
+    fields = ["domain", "starts_at", "ends_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(ImmutableAdmin):
+    """Read-only: accreditations are granted and changed by a regulator through the API and
+    its services, with reasons, revalidating the models concerned (SPEC section 22)."""
+
+    list_display = ["organization", "state", "valid_from", "valid_until", "results_void"]
+    list_filter = ["state", "results_void"]
+    search_fields = ["organization__name", "reasons"]
+    inlines = [AccreditationCoverageInline]

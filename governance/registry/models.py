@@ -75,6 +75,13 @@ class Benchmark(models.Model):
         ordering = ["slug"]
         constraints = [
             models.CheckConstraint(condition=Q(scale_min__lt=models.F("scale_max")), name="benchmark_scale_ordered"),
+            # An import's mapping of a task name to a benchmark is never a guess (SPEC 11).
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="benchmark_external_id_unique",
+                violation_error_message="Another benchmark already answers to this external_id.",
+            ),
         ]
         indexes = [models.Index(fields=["external_id"])]
 
@@ -155,3 +162,65 @@ class ApiToken(AbstractAuthToken):
     class Meta:
         ordering = ["-created"]
         verbose_name = "API token"
+
+
+class Accreditation(models.Model):
+    """An evaluator organisation's accreditation (SPEC section 22): the risk domains it
+    covers, its validity and its state, granted and changed by a regulator with reasons.
+
+    Which results count is read from its :class:`AccreditationCoverage` rows, the periods
+    in which it was active, kept by the services beside every change."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="accreditations")
+    domains = models.ManyToManyField(RiskDomain, related_name="accreditations")
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.ACTIVE)
+    reasons = models.TextField(help_text="The reasons given for the latest decision (grant or change).")
+    results_void = models.BooleanField(
+        default=False, help_text="Revoked with its results void: none of the results it covered count."
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization", "-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__lte=models.F("valid_until")), name="accreditation_validity_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} accreditation #{self.pk} ({self.state})"
+
+
+class AccreditationCoverage(models.Model):
+    """A period in which an accreditation was active for one domain: a result submitted
+    in ``[starts_at, ends_at)`` by the organisation on a benchmark of the domain counts as
+    evidence (SPEC section 22). Written only by the accreditation services."""
+
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="coverage")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(RiskDomain, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=models.F("ends_at")), name="coverage_period_ordered"),
+        ]
+        indexes = [models.Index(fields=["organization", "domain", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.accreditation_id}: domain {self.domain_id} from {self.starts_at} to {self.ends_at}"

@@ -4,10 +4,11 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from governance.evidence.models import EvaluationResult
-from governance.registry.models import AIModel
+from governance.registry.models import Accreditation, AccreditationCoverage, AIModel, Organization
 from governance.registry.roles import has_role, organization_id_of, sees_all_dossiers
 
 
@@ -57,3 +58,33 @@ def models_by_id_for_follow_ups(model_ids: Iterable[int]) -> dict[int, AIModel]:
     developer and current tier), by id: a baseline shift loads thousands at once."""
     found = AIModel.objects.filter(pk__any=list(model_ids)).only("name", "version", "developer_id", "current_tier")
     return {model.pk: model for model in found}
+
+
+def covered_now(organization_id: int, domain_id: int) -> bool:
+    """Whether the organisation's results on the domain's benchmarks count if submitted now."""
+    now = timezone.now()
+    return AccreditationCoverage.objects.filter(
+        organization_id=organization_id, domain_id=domain_id, starts_at__lte=now, ends_at__gt=now
+    ).exists()
+
+
+def accreditations() -> QuerySet[Accreditation]:
+    """Accreditation records with their organisation and domains (public facts)."""
+    return Accreditation.objects.select_related("organization").prefetch_related("domains")
+
+
+def accredited_evaluators() -> QuerySet[Organization]:
+    """The public register of evaluators (SPEC section 22): every evaluator organisation
+    that holds or held an accreditation, each with its accreditations (scope, validity,
+    state), newest first."""
+    return (
+        Organization.objects.filter(kind=Organization.Kind.EVALUATOR, accreditations__isnull=False)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "accreditations",
+                queryset=Accreditation.objects.prefetch_related("domains").order_by("-valid_from", "-id"),
+            )
+        )
+    )

@@ -2,19 +2,30 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, diff, jsonable, record, record_many, snapshot
 from governance.platform.countries import is_country
-from governance.platform.errors import Conflict, Invalid, NotAllowed, full_clean_or_invalid
-from governance.platform.jobs import REVALIDATE_MODEL, enqueue
-from governance.registry.models import AIModel, ApiToken, Benchmark, Membership, Organization
-from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
+from governance.platform.errors import Conflict, IllegalTransition, Invalid, NotAllowed, full_clean_or_invalid
+from governance.platform.jobs import REVALIDATE_MODEL, REVALIDATE_MODELS, enqueue
+from governance.registry.models import (
+    Accreditation,
+    AccreditationCoverage,
+    AIModel,
+    ApiToken,
+    Benchmark,
+    Membership,
+    Organization,
+    RiskDomain,
+)
+from governance.registry.roles import BOARD, REGULATOR, has_role, is_adjudicator, is_developer, organization_id_of
+from governance.tiering import transitions
 from governance.tiering.calendar import add_months
 
 ORGANIZATION_FIELDS = ("name", "kind", "jurisdiction", "accredited", "verified")
@@ -30,6 +41,7 @@ BENCHMARK_FIELDS = (
     "external_id",
     "standardized",
 )
+BENCHMARK_CHANGEABLE = ("standardized", "scale_min", "scale_max", "higher_is_more_capable")
 MODEL_FIELDS = (
     "name",
     "version",
@@ -44,9 +56,14 @@ MODEL_FIELDS = (
 MODEL_EDITABLE = MODEL_FIELDS[:2] + MODEL_FIELDS[3:]
 
 
-def create_organization(*, by: Any, **data: Any) -> Organization:
+def create_organization(*, by: Any, accredited: bool = False, **data: Any) -> Organization:
+    """Register an organisation. ``accredited`` (the organisation list's flag) registers an
+    evaluator with an accreditation for every risk domain, valid from today for
+    ``ACCREDITATION_DEFAULT_YEARS`` (SPEC section 22: accreditation is a record of its own)."""
     if not is_adjudicator(by) and not by.is_superuser:
         raise NotAllowed("Only the regulator registers organisations.")
+    if accredited and data.get("kind") != Organization.Kind.EVALUATOR:
+        raise Invalid(fields={"accredited": ["Only an evaluator organisation is accredited."]})
     with transaction.atomic():
         organization = Organization(**data)
         full_clean_or_invalid(organization)
@@ -57,6 +74,17 @@ def create_organization(*, by: Any, **data: Any) -> Organization:
             obj=organization,
             changes=created(organization, ORGANIZATION_FIELDS),
         )
+        if accredited:
+            today = timezone.localdate()
+            _grant(
+                by=by,
+                organization=organization,
+                domains=RiskDomain.objects.all(),
+                valid_from=today,
+                valid_until=add_months(today, 12 * settings.ACCREDITATION_DEFAULT_YEARS) - timedelta(days=1),
+                reasons="Accredited for every risk domain when the organisation was registered.",
+            )
+            organization.refresh_from_db(fields=["accredited"])
     return organization
 
 
@@ -106,17 +134,58 @@ def revoke_token(*, by: Any, token: ApiToken) -> None:
         token.delete()
 
 
+def _check_external_id(benchmark: Benchmark) -> None:
+    if benchmark.external_id and (
+        Benchmark.objects.filter(external_id=benchmark.external_id).exclude(pk=benchmark.pk).exists()
+    ):
+        raise Invalid(fields={"external_id": ["Another benchmark already answers to this external_id."]})
+
+
 def create_benchmark(*, by: Any, **data: Any) -> Benchmark:
     if not is_adjudicator(by) and not by.is_superuser:
         raise NotAllowed("Only the regulator maintains the benchmark list.")
+    try:
+        with transaction.atomic():
+            benchmark = Benchmark(**data)
+            _check_external_id(benchmark)
+            full_clean_or_invalid(benchmark)
+            if benchmark.scale_min >= benchmark.scale_max:
+                raise Invalid(fields={"scale_max": ["scale_max must be greater than scale_min."]})
+            benchmark.save()
+            record(actor=by, action="benchmark.created", obj=benchmark, changes=created(benchmark, BENCHMARK_FIELDS))
+    except IntegrityError as error:  # a concurrent benchmark took the task name first
+        raise Invalid(fields={"external_id": ["Another benchmark already answers to this external_id."]}) from error
+    return benchmark
+
+
+def change_benchmark(*, by: Any, benchmark: Benchmark, reason: str, **changes: Any) -> tuple[Benchmark, set[str]]:
+    """Change what decides a benchmark's evidence — its place on the approved list, its
+    scale, its direction — with a reason (SPEC sections 11 and 22): the threshold board's
+    call. Returns the benchmark and the names of the fields that changed; re-normalizing
+    and revalidating follow in ``governance.workflows.benchmarks``."""
+    if not has_role(by, BOARD) and not by.is_superuser:
+        raise NotAllowed("Only the threshold board changes a benchmark's standing, scale or direction.")
+    unknown = set(changes) - set(BENCHMARK_CHANGEABLE)
+    if unknown:
+        raise Invalid(fields={name: ["This field cannot be changed."] for name in sorted(unknown)})
+    if not reason or not reason.strip():
+        raise Invalid(fields={"reason": ["Say why the benchmark changes."]})
     with transaction.atomic():
-        benchmark = Benchmark(**data)
-        full_clean_or_invalid(benchmark)
+        benchmark = Benchmark.objects.select_for_update().select_related("domain").get(pk=benchmark.pk)
+        before = snapshot(benchmark, BENCHMARK_CHANGEABLE)
+        for name, value in changes.items():
+            if name in ("scale_min", "scale_max"):
+                value = Decimal(value).quantize(Decimal("0.0001"))
+            setattr(benchmark, name, value)
         if benchmark.scale_min >= benchmark.scale_max:
             raise Invalid(fields={"scale_max": ["scale_max must be greater than scale_min."]})
-        benchmark.save()
-        record(actor=by, action="benchmark.created", obj=benchmark, changes=created(benchmark, BENCHMARK_FIELDS))
-    return benchmark
+        full_clean_or_invalid(benchmark)
+        delta = diff(before, snapshot(benchmark, BENCHMARK_CHANGEABLE))
+        if not delta:
+            return benchmark, set()
+        benchmark.save(update_fields=list(delta))
+        record(actor=by, action="benchmark.changed", obj=benchmark, changes={**delta, "reason": [None, reason.strip()]})
+    return benchmark, set(delta)
 
 
 def may_register_for(user: Any, developer: Organization) -> bool:
@@ -292,3 +361,265 @@ def revoke_api_tokens(*, user: Any, reason: str, actor: Any = None) -> int:
                 changes={"tokens": [revoked, 0], "reason": [None, reason]},
             )
     return revoked
+
+
+# --- Accreditation (SPEC section 22) ------------------------------------------------------
+
+ACCREDITATION_FIELDS = ("organization", "valid_from", "valid_until", "state", "reasons")
+
+
+def _day_start(day: date) -> datetime:
+    """The first instant of ``day`` in the regulator's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _validity(accreditation: Accreditation) -> tuple[datetime, datetime]:
+    """``[start, end)``: from the first instant of ``valid_from`` to the end of ``valid_until``."""
+    return _day_start(accreditation.valid_from), _day_start(accreditation.valid_until + timedelta(days=1))
+
+
+def _may_accredit(user: Any) -> bool:
+    return has_role(user, REGULATOR) or bool(getattr(user, "is_superuser", False))
+
+
+def _cover(accreditation: Accreditation, domain_ids: Iterable[int], *, starts_at: datetime) -> None:
+    """Open the periods in which ``accreditation`` counts, from ``starts_at`` (or its first
+    valid day, if later) to the end of its validity."""
+    start, end = _validity(accreditation)
+    start = max(start, starts_at)
+    if start < end:
+        AccreditationCoverage.objects.bulk_create(
+            AccreditationCoverage(
+                accreditation=accreditation,
+                organization_id=accreditation.organization_id,
+                domain_id=domain_id,
+                starts_at=start,
+                ends_at=end,
+            )
+            for domain_id in domain_ids
+        )
+
+
+def _uncover(accreditation: Accreditation, *, at: datetime) -> None:
+    """End at ``at`` the periods in which ``accreditation`` counts: results submitted
+    before it keep counting, none after."""
+    periods = AccreditationCoverage.objects.filter(accreditation=accreditation)
+    periods.filter(starts_at__gte=at).delete()
+    periods.filter(ends_at__gt=at).update(ends_at=at)
+
+
+def mirror_accredited(organization_ids: Iterable[int], *, actor: Any = None, today: date | None = None) -> None:
+    """Keep ``Organization.accredited`` true exactly while the organisation holds an active
+    accreditation valid today (the organisation list's flag of SPEC 16); each change is
+    recorded."""
+    today = today or timezone.localdate()
+    ids = sorted(set(organization_ids))
+    holding = set(
+        Accreditation.objects.filter(
+            organization_id__in=ids,
+            state=Accreditation.State.ACTIVE,
+            valid_from__lte=today,
+            valid_until__gte=today,
+        ).values_list("organization_id", flat=True)
+    )
+    events = []
+    for organization in Organization.objects.filter(pk__in=ids).only("pk", "accredited"):
+        now_accredited = organization.pk in holding
+        if organization.accredited != now_accredited:
+            Organization.objects.filter(pk=organization.pk).update(accredited=now_accredited)
+            events.append(
+                PendingEvent(
+                    "organization.accreditation_changed",
+                    Organization._meta.label_lower,
+                    str(organization.pk),
+                    {"accredited": [organization.accredited, now_accredited]},
+                    organization.pk,
+                )
+            )
+    record_many(events, actor=actor)
+
+
+def _revalidate_affected(accreditation: Accreditation) -> None:
+    """Re-decide, through the tier-change pipeline in the background, every model with
+    accepted results of the organisation in the accreditation's domains."""
+    model_ids = list(
+        AIModel.objects.filter(
+            evaluations__submitted_by_org_id=accreditation.organization_id,
+            evaluations__benchmark__domain__in=accreditation.domains.all(),
+            evaluations__status="accepted",
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if model_ids:
+        enqueue(REVALIDATE_MODELS, model_ids, cause="new_evidence")
+
+
+def grant_accreditation(
+    *,
+    by: Any,
+    organization: Organization,
+    domains: Iterable[RiskDomain],
+    valid_from: date,
+    valid_until: date,
+    reasons: str,
+) -> Accreditation:
+    """A regulator accredits an evaluator organisation for ``domains`` from ``valid_from``
+    to ``valid_until`` (both included): the organisation's results on benchmarks of those
+    domains submitted in that period count as evidence. The models it evaluated there are
+    revalidated."""
+    if not _may_accredit(by):
+        raise NotAllowed("Only a regulator grants accreditation.")
+    return _grant(
+        by=by,
+        organization=organization,
+        domains=domains,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reasons=reasons,
+    )
+
+
+def _grant(
+    *,
+    by: Any,
+    organization: Organization,
+    domains: Iterable[RiskDomain],
+    valid_from: date,
+    valid_until: date,
+    reasons: str,
+) -> Accreditation:
+    domains = list(domains)
+    errors: dict[str, list[str]] = {}
+    if organization.kind != Organization.Kind.EVALUATOR:
+        errors["organization"] = ["Only an evaluator organisation is accredited."]
+    if not domains:
+        errors["domains"] = ["Name at least one risk domain the accreditation covers."]
+    if valid_until < valid_from:
+        errors["valid_until"] = ["valid_until cannot be before valid_from."]
+    if not reasons or not reasons.strip():
+        errors["reasons"] = ["Give the reasons for the accreditation."]
+    if errors:
+        raise Invalid(fields=errors)
+    today = timezone.localdate()
+    with transaction.atomic():
+        accreditation = Accreditation.objects.create(
+            organization=organization,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            state=Accreditation.State.EXPIRED if valid_until < today else Accreditation.State.ACTIVE,
+            reasons=reasons.strip(),
+            granted_by=by if getattr(by, "pk", None) else None,
+        )
+        accreditation.domains.set(domains)
+        _cover(accreditation, [d.pk for d in domains], starts_at=_validity(accreditation)[0])
+        changes = created(accreditation, ACCREDITATION_FIELDS)
+        changes["domains"] = [None, sorted(d.slug for d in domains)]
+        record(
+            actor=by,
+            action="accreditation.granted",
+            obj=accreditation,
+            changes=changes,
+            organization_id=organization.pk,
+        )
+        mirror_accredited([organization.pk], actor=by)
+        _revalidate_affected(accreditation)
+    return accreditation
+
+
+_PARTICIPLES = {"suspend": "suspended", "reinstate": "reinstated", "revoke": "revoked"}
+
+
+def _change_accreditation(
+    accreditation: Accreditation, *, by: Any, verb: str, reasons: str, void_results: bool = False
+) -> Accreditation:
+    if not _may_accredit(by):
+        raise NotAllowed("Only a regulator changes an accreditation.")
+    if not reasons or not reasons.strip():
+        raise Invalid(fields={"reasons": ["Give the reasons for the change."]})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
+        target = transitions.leads_to("accreditation", verb, locked.state)
+        if target is None:
+            raise IllegalTransition(f"An accreditation that is {locked.state} cannot be {_PARTICIPLES[verb]}.")
+        if verb == "reinstate" and now >= _validity(locked)[1]:
+            raise IllegalTransition("The accreditation's validity has ended: grant a new one instead.")
+        before = locked.state
+        locked.state = target
+        locked.reasons = reasons.strip()
+        locked.changed_at = now
+        fields = ["state", "reasons", "changed_at"]
+        if verb == "reinstate":
+            _cover(locked, locked.domains.values_list("pk", flat=True), starts_at=now)
+        else:
+            _uncover(locked, at=now)
+        if void_results:
+            locked.results_void = True
+            fields.append("results_void")
+            AccreditationCoverage.objects.filter(accreditation=locked).delete()
+        locked.save(update_fields=fields)
+        changes: dict[str, Any] = {"state": [before, target], "reasons": [None, locked.reasons]}
+        if void_results:
+            changes["results_void"] = [False, True]
+        record(
+            actor=by,
+            action=f"accreditation.{target}",
+            obj=locked,
+            changes=changes,
+            organization_id=locked.organization_id,
+        )
+        mirror_accredited([locked.organization_id], actor=by)
+        _revalidate_affected(locked)
+    return locked
+
+
+def suspend_accreditation(*, by: Any, accreditation: Accreditation, reasons: str) -> Accreditation:
+    """Results the organisation submits while suspended never count; earlier ones do."""
+    return _change_accreditation(accreditation, by=by, verb="suspend", reasons=reasons)
+
+
+def reinstate_accreditation(*, by: Any, accreditation: Accreditation, reasons: str) -> Accreditation:
+    """Results count again from now on (not those submitted during the suspension)."""
+    return _change_accreditation(accreditation, by=by, verb="reinstate", reasons=reasons)
+
+
+def revoke_accreditation(
+    *, by: Any, accreditation: Accreditation, reasons: str, void_results: bool = False
+) -> Accreditation:
+    """Final. With ``void_results`` every result the accreditation covered stops counting."""
+    return _change_accreditation(accreditation, by=by, verb="revoke", reasons=reasons, void_results=void_results)
+
+
+def expire_accreditations(*, today: date | None = None) -> int:
+    """The daily job: accreditations whose validity has ended become ``expired`` (results
+    submitted while valid keep counting, so no model needs revalidating), and the
+    organisations' ``accredited`` flag follows today's accreditations. Returns how many
+    expired; running it twice changes nothing the second time."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        ending = list(
+            Accreditation.objects.select_for_update()
+            .filter(state__in=(Accreditation.State.ACTIVE, Accreditation.State.SUSPENDED), valid_until__lt=today)
+            .order_by("pk")
+        )
+        events = []
+        for accreditation in ending:
+            events.append(
+                PendingEvent(
+                    "accreditation.expired",
+                    Accreditation._meta.label_lower,
+                    str(accreditation.pk),
+                    {"state": [accreditation.state, Accreditation.State.EXPIRED]},
+                    accreditation.organization_id,
+                )
+            )
+        Accreditation.objects.filter(pk__in=[a.pk for a in ending]).update(
+            state=Accreditation.State.EXPIRED, changed_at=timezone.now()
+        )
+        record_many(events, actor=None)
+        mirror_accredited(
+            Organization.objects.filter(kind=Organization.Kind.EVALUATOR).values_list("pk", flat=True), today=today
+        )
+    return len(ending)

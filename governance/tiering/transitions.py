@@ -21,9 +21,20 @@ TRANSITIONS: dict[str, Table] = {
     },
     "thresholdset": {
         "edit": _t("draft", None),
+        "open_consultation": _t("draft", "consultation"),
+        "comment": _t("consultation", None),
+        "close_consultation": _t("consultation", "draft"),
+        "respond": _t("draft", None),
+        "vote": _t("draft", None),
         "publish": _t("draft", "published"),
         "activate": _t("published", "in_force"),
         "supersede": _t("published in_force", "superseded"),
+    },
+    "accreditation": {
+        "suspend": _t("active", "suspended"),
+        "reinstate": _t("suspended", "active"),
+        "revoke": _t("active suspended expired", "revoked"),
+        "expire": _t("active suspended", "expired"),
     },
     "evaluationresult": {
         "accept": _t("submitted", "accepted"),

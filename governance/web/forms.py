@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from governance.registry.models import AIModel, Benchmark, Organization
+from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR
 
 TIER_CHOICES = [
@@ -137,6 +137,59 @@ class PublishForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Leave empty to put the set in force now.",
     )
+
+
+class ConsultationForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty for the default period.",
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(label="The board's response", widget=forms.Textarea(attrs={"rows": 5}), max_length=50000)
+
+
+class BoardVoteForm(forms.Form):
+    vote = forms.ChoiceField(choices=[("adopt", "Adopt"), ("reject", "Reject")], widget=forms.RadioSelect)
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class BenchmarkChangeForm(forms.Form):
+    standardized = forms.BooleanField(required=False, label="On the approved list (standardized)")
+    scale_min = forms.DecimalField(max_digits=14, decimal_places=4)
+    scale_max = forms.DecimalField(max_digits=14, decimal_places=4)
+    higher_is_more_capable = forms.BooleanField(required=False, label="Higher scores are more capable")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=10000)
+
+
+class AccreditationForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, label="Evaluator")
+    domains = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label="Scope")
+    valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(kind=Organization.Kind.EVALUATOR)
+        self.fields["domains"].queryset = RiskDomain.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("valid_from") and cleaned.get("valid_until") and cleaned["valid_until"] < cleaned["valid_from"]:
+            self.add_error("valid_until", "valid_until cannot be before valid_from.")
+        return cleaned
+
+
+class AccreditationChangeForm(forms.Form):
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=10000)
+    void_results = forms.BooleanField(required=False, label="Its results are void")
 
 
 class SubmissionForm(forms.Form):

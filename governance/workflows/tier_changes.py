@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from governance.baselines.models import ThresholdSet
@@ -135,6 +136,22 @@ def revalidate_model(*, model_id: int, cause: Cause = Cause.NEW_EVIDENCE, actor:
             return None
         written = decide([model_id], Rules(threshold_set), cause=cause, actor=actor)
         return Determination.objects.get(pk=written[0].pk) if written else None
+
+
+def revalidate_models(*, model_ids: list[int], cause: Cause = Cause.NEW_EVIDENCE, actor: Any = None) -> int:
+    """Re-run the tier rule for ``model_ids`` under the set in force, in chunks of
+    ``REVALIDATION_CHUNK_SIZE``, each chunk its own transaction (idempotent: a run killed
+    midway is finished by running it again). Returns how many determinations were written."""
+    written = 0
+    ids = sorted(set(model_ids))
+    size = settings.REVALIDATION_CHUNK_SIZE
+    for start in range(0, len(ids), size):
+        with transaction.atomic():
+            threshold_set = threshold_set_in_force()
+            if threshold_set is None:
+                return written
+            written += len(decide(ids[start : start + size], Rules(threshold_set), cause=cause, actor=actor))
+    return written
 
 
 def issue_decision(

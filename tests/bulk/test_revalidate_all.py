@@ -242,7 +242,7 @@ def test_publish_runs_the_bulk_revalidation(world, n):
     for model in models:
         world.full_evidence(model, {"cyber": "0.3500"})
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=STRICTER)
-    baselines.publish(by=world.board, threshold_set=draft)
+    world.publish(draft)
     assert set(AIModel.objects.values_list("current_tier", flat=True)) == {3}
 
 

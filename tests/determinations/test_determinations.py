@@ -193,7 +193,7 @@ def test_new_threshold_set_supersedes_and_revalidates(world):
     assert model.current_tier == 2
     stricter = [dict(e, low="0.1000", high="0.3500") for e in STANDARD_ENTRIES]
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=stricter)
-    baselines.publish(by=world.board, threshold_set=draft)
+    world.publish(draft)
     world.threshold_set.refresh_from_db()
     draft.refresh_from_db()
     assert (world.threshold_set.status, draft.status) == ("superseded", "in_force")
@@ -205,7 +205,7 @@ def test_new_threshold_set_supersedes_and_revalidates(world):
 def test_future_dated_set_waits_for_activation(world):
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=STANDARD_ENTRIES)
     when = timezone.now() + timedelta(days=3)
-    baselines.publish(by=world.board, threshold_set=draft, effective_from=when)
+    world.publish(draft, effective_from=when)
     draft.refresh_from_db()
     assert draft.status == "published"
     assert baselines.activate_due_sets(now=when - timedelta(seconds=1)) is None

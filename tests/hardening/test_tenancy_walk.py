@@ -87,7 +87,15 @@ WEB_ACTIONS = {
     "re-reviews": "start",
 }
 # Public or reference data every signed-in user reads; walked with real ids, tokens checked.
-REFERENCE_PREFIXES = {"organizations", "risk-domains", "benchmarks", "threshold-sets", "conflicts"}
+REFERENCE_PREFIXES = {
+    "organizations",
+    "risk-domains",
+    "benchmarks",
+    "threshold-sets",
+    "conflicts",
+    "accreditations",
+    "consultations",
+}
 WEB_SKIP_PREFIXES = ("admin/", "api/", "accounts/")
 
 # Filters the schema may document, and which forbidden ids to feed them.

@@ -170,7 +170,7 @@ def test_killed_revalidation_is_finished_by_a_rerun_without_duplicates(transacti
     monkeypatch.setattr(baselines, "enqueue", lambda task, *args, **kwargs: queued.append((task, args)))
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=SHIFTED)
     preview = impact_preview(draft)  # while the previous set is in force
-    shifted = baselines.publish(by=world.board, threshold_set=draft)
+    shifted = world.publish(draft)
     assert shifted.status == "in_force" and queued == [(REVALIDATE_ALL, (shifted.pk,))]
     assert not Determination.objects.filter(threshold_set=shifted).exists()
 

@@ -85,7 +85,7 @@ def test_worker_revalidates_every_model_after_a_baseline_shift(world, population
     assert app.conf.task_always_eager is False
     shifted = [dict(e, high="0.3500") if e["domain"] == "bio" else e for e in STANDARD_ENTRIES]
     draft = baselines.create_draft(by=world.board, version="2027.1", entries=shifted)
-    baselines.publish(by=world.board, threshold_set=draft)
+    world.publish(draft)
 
     ids = [m.pk for m in population]
     deadline = time.monotonic() + 60

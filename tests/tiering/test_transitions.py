@@ -8,12 +8,14 @@ from governance.cases.models import Appeal, Contest, ReReview
 from governance.compliance.models import ComplianceSubmission, Obligation
 from governance.determinations.models import Determination
 from governance.evidence.models import EvaluationResult
+from governance.registry.models import Accreditation
 from governance.tiering.transitions import TRANSITIONS, actions_from, allows, leads_to
 
 STATES = {
     "determination": Determination.Status.values,
     "thresholdset": ThresholdSet.Status.values,
     "evaluationresult": EvaluationResult.Status.values,
+    "accreditation": Accreditation.State.values,
     "compliancesubmission": ComplianceSubmission.State.values,
     "obligation": Obligation.Status.values,
     "contest": Contest.State.values,

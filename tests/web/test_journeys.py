@@ -7,9 +7,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from governance.baselines import services as baselines
+from governance.baselines.models import ThresholdSet
 from governance.cases.models import Appeal, Contest
 from governance.compliance.models import Obligation
 from governance.compliance.services import submit_evidence
+from tests.conftest import STANDARD_ENTRIES
 from tests.factories import hold_hearing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -115,6 +118,14 @@ def test_board_previews_and_publishes_a_threshold_set(world, tier3, sign_in):
     heatmap.get_by_role("link", name=re.compile("from Tier 3 to Tier 4")).click()
     expect(board.locator("#changes")).to_contain_text("Models moving from Tier 3 to Tier 4")
     expect(board.locator("#changes")).to_contain_text("Aster 1.0")
+    # Adoption by vote (SPEC 22): the board member votes on the page, two colleagues elsewhere.
+    board.get_by_label("Adopt").check()
+    board.get_by_label("Reasons").fill("The uplift studies justify it.")
+    board.get_by_role("button", name="Cast my vote").click()
+    expect(flash(board)).to_contain_text("Your vote to adopt 2027.1 is recorded.")
+    draft = ThresholdSet.objects.get(version="2027.1")
+    baselines.adopt_by_votes(threshold_set=draft, members=[world.board2, world.board3])
+    board.reload()
     board.get_by_role("button", name="Publish 2027.1").click()
     expect(flash(board)).to_contain_text("2027.1 published: in force")
     tier3.refresh_from_db()
@@ -149,3 +160,51 @@ def test_public_register_filters_without_a_page_reload_and_works_on_a_phone(worl
     expect(page.get_by_role("cell", name="Aster 1.0")).to_be_visible()
     expect(page).to_have_url(re.compile(r"tier=3"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, "no horizontal scrolling"
+
+
+def test_consultation_with_comments_response_and_vote(world, tier3, sign_in):
+    draft = baselines.create_draft(
+        by=world.board, version="2027.5", entries=STANDARD_ENTRIES, rationale="Proposed after new uplift studies."
+    )
+    board = sign_in("board")
+    board.goto(f"/threshold-sets/{draft.pk}/")
+    board.get_by_role("button", name="Open a public consultation").click()
+    expect(flash(board)).to_contain_text("Consultation open until")
+
+    # A developer reads the proposal and its impact on the public page, and comments.
+    developer = sign_in("dev-aurora")
+    developer.get_by_role("link", name="Consultations").click()
+    proposal = developer.locator("article", has_text="Threshold set 2027.5")
+    expect(proposal).to_contain_text("Open for comment")
+    expect(proposal).to_contain_text("Proposed after new uplift studies.")
+    proposal.get_by_label("Your comment").fill("Please phase the bio threshold in over a quarter.")
+    proposal.get_by_role("button", name="Publish comment").click()
+    expect(flash(developer)).to_contain_text("Your comment is published.")
+    expect(developer.locator("article", has_text="Threshold set 2027.5")).to_contain_text("Aurora Labs")
+
+    # The board closes the consultation, responds, and votes.
+    board.reload()
+    board.get_by_role("button", name="Close the consultation").click()
+    board.get_by_label("The board's response").fill("The bio threshold is phased in over 90 days.")
+    board.get_by_role("button", name="Publish the response").click()
+    expect(flash(board)).to_contain_text("Response published.")
+    board.get_by_label("Adopt").check()
+    board.get_by_label("Reasons").fill("The comments are answered.")
+    board.get_by_role("button", name="Cast my vote").click()
+    expect(board.locator("#votes-h + .table-wrap")).to_contain_text("The comments are answered.")
+    for member in ("board2", "board3"):
+        colleague = sign_in(member)
+        colleague.goto(f"/threshold-sets/{draft.pk}/")
+        colleague.get_by_label("Adopt").check()
+        colleague.get_by_label("Reasons").fill(f"{member} agrees.")
+        colleague.get_by_role("button", name="Cast my vote").click()
+        expect(flash(colleague)).to_contain_text("Your vote to adopt 2027.5 is recorded.")
+    board.reload()
+    expect(board.get_by_text("Adopted: the board may publish it.")).to_be_visible()
+    board.get_by_role("button", name="Publish 2027.5").click()
+    expect(flash(board)).to_contain_text("2027.5 published")
+
+    developer.goto("/consultations/")
+    expect(developer.locator("article", has_text="Threshold set 2027.5")).to_contain_text(
+        "The bio threshold is phased in over 90 days."
+    )

@@ -32,8 +32,12 @@ def pages() -> list[tuple[str, str | None, str, dict | None]]:
         ThresholdSet.objects.filter(status="draft").order_by("id").first()
         or ThresholdSet.objects.order_by("-id").first()
     )
+    adopted = ThresholdSet.objects.filter(votes__isnull=False, consultations__isnull=False).order_by("id").first()
     return [
         ("register", None, "/register/", None),
+        ("consultations", None, "/consultations/", None),
+        ("evaluators", None, "/register/evaluators/", None),
+        ("threshold-adoption", "board", f"/threshold-sets/{adopted.pk}/", None),
         ("register-phone", None, "/register/", {"width": 390, "height": 844}),
         ("regulator-dashboard", "regulator", "/", None),
         ("dossier", "regulator", f"/models/{dossier.pk}/", None),

@@ -8,11 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.cases.models import Appeal, Contest
 from governance.compliance.models import ComplianceSubmission, Obligation
 from governance.determinations.models import Determination
 from governance.registry.models import AIModel
+from tests.conftest import STANDARD_ENTRIES
 from tests.factories import hold_hearing
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +180,11 @@ def test_board_drafts_previews_and_publishes_a_threshold_set(world, tier3):
     assert "Impact preview" in page and "1 model would move" in page
     drill = board.get(f"/threshold-sets/{draft.pk}/?from=3&to=4", headers={"HX-Request": "true"}).content.decode()
     assert "Aster" in drill and "<html" not in drill
+    assert "Publish 2027.1" not in page  # not adopted yet
+    for member in (world.board, world.board2, world.board3):
+        client_for(member).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "Justified."})
+    page = board.get(f"/threshold-sets/{draft.pk}/").content.decode()
+    assert "Adopted: the board may publish it." in page and "Publish 2027.1" in page
     board.post(f"/threshold-sets/{draft.pk}/", {"effective_from": ""})
     draft.refresh_from_db()
     assert draft.status == ThresholdSet.Status.IN_FORCE
@@ -237,3 +244,97 @@ def test_evaluator_submits_and_imports_results(world, tier3):
         "/evaluations/", {"form": "import", "model": tier3.pk, "file": SimpleUploadedFile("x.json", b"not a log")}
     )
     assert response.status_code == 200 and response.context["import_form"].errors["file"]
+
+
+def test_board_runs_a_consultation_through_the_pages(world, tier3):
+    draft = baselines.create_draft(by=world.board, version="2027.2", entries=STANDARD_ENTRIES, rationale="Proposal.")
+    board = client_for(world.board)
+    board.post(f"/threshold-sets/{draft.pk}/open-consultation/", {"closes_at": ""})
+    draft.refresh_from_db()
+    assert draft.status == "consultation"
+    public = Client().get("/consultations/").content.decode()
+    assert "Threshold set 2027.2" in public and "Open for comment" in public and "Sign in" in public
+    client_for(world.dev_aurora).post("/consultations/", {"threshold_set": draft.pk, "body": "Phase it in, please."})
+    public = Client().get("/consultations/").content.decode()
+    assert "Phase it in, please." in public and "Aurora Labs" in public
+    board.post(f"/threshold-sets/{draft.pk}/close-consultation/")
+    board.post(f"/threshold-sets/{draft.pk}/response/", {"text": "We will phase it in."})
+    for member in (world.board, world.board2):
+        client_for(member).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "Sound."})
+    client_for(world.board3).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "reject", "reasons": "Too soon."})
+    again = client_for(world.board3).post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "x"})
+    assert again.status_code == 302  # refused with a message, nothing written
+    assert draft.votes.count() == 3
+    page = board.get(f"/threshold-sets/{draft.pk}/").content.decode()
+    assert "We will phase it in." in page and "Too soon." in page and "2 adopt, 1 reject" in page
+    assert (
+        client_for(world.dev_aurora)
+        .post(f"/threshold-sets/{draft.pk}/vote/", {"vote": "adopt", "reasons": "x"})
+        .status_code
+        == 403
+    )
+    public = Client().get("/consultations/").content.decode()
+    assert "We will phase it in." in public and "Closed" in public
+
+
+def test_the_public_register_of_evaluators(world):
+    page = Client().get("/register/evaluators/").content.decode()
+    assert "Meridian Evaluation Institute" in page and "Accredited today" in page
+    assert "Backyard Evals" not in page
+
+
+def test_regulator_grants_suspends_and_revokes_through_the_page(world):
+    regulator = client_for(world.regulator)
+    today = timezone.localdate()
+    bio = world.benchmarks["bio"].domain
+    bad = regulator.post(
+        "/accreditations/",
+        {
+            "organization": world.unaccredited.pk,
+            "domains": [bio.pk],
+            "valid_from": str(today),
+            "valid_until": str(today - timedelta(days=1)),
+            "reasons": "Pilot.",
+        },
+    )
+    assert bad.status_code == 200 and "valid_until cannot be before valid_from" in bad.content.decode()
+    regulator.post(
+        "/accreditations/",
+        {
+            "organization": world.unaccredited.pk,
+            "domains": [bio.pk],
+            "valid_from": str(today),
+            "valid_until": str(today + timedelta(days=90)),
+            "reasons": "Pilot.",
+        },
+    )
+    accreditation = world.unaccredited.accreditations.get()
+    regulator.post(f"/accreditations/{accreditation.pk}/suspend/", {"reasons": "Staff left."})
+    accreditation.refresh_from_db()
+    assert accreditation.state == "suspended"
+    page = regulator.get("/accreditations/").content.decode()
+    assert "Staff left." in page and "Reasons to reinstate" in page
+    regulator.post(f"/accreditations/{accreditation.pk}/revoke/", {"reasons": "Fraud.", "void_results": "on"})
+    accreditation.refresh_from_db()
+    assert (accreditation.state, accreditation.results_void) == ("revoked", True)
+    assert client_for(world.dev_aurora).get("/accreditations/").status_code == 403
+    public = Client().get("/register/evaluators/").content.decode()
+    assert "Backyard Evals" in public and "Fraud." in public
+
+
+def test_board_takes_a_benchmark_off_the_approved_list_through_the_page(world, tier3):
+    bio = world.benchmarks["bio"]
+    fields = {"benchmark": bio.pk, f"b{bio.pk}-scale_min": "0", f"b{bio.pk}-scale_max": "1"}
+    fields[f"b{bio.pk}-higher_is_more_capable"] = "on"
+    refused = client_for(world.board).post("/benchmarks/", fields, follow=True).content.decode()
+    assert "Reason" in refused and "This field is required" in refused
+    bio.refresh_from_db()
+    assert bio.standardized is True
+    client_for(world.board).post("/benchmarks/", fields | {f"b{bio.pk}-reason": "Leaked test set."})
+    bio.refresh_from_db()
+    assert bio.standardized is False
+    tier3.refresh_from_db()
+    assert tier3.determinations.filter(status="pending_confirmation").exists()
+    assert client_for(world.regulator).post("/benchmarks/", fields).status_code == 403
+    page = client_for(world.dev_aurora).get("/benchmarks/").content.decode()
+    assert "bio_bench" in page and "Record the change" not in page

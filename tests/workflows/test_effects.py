@@ -170,7 +170,16 @@ def test_pending_relaxation_reaches_the_developer_every_regulator_and_the_board_
     found = assert_same_effects([model], Cause.NEW_EVIDENCE)
     assert [d[:4] for d in found["determinations"]] == [("Quill", 1, "revalidation", "pending_confirmation")]
     recipients = {n[0] for n in found["notifications"] if n[1] == "determination_pending"}
-    assert recipients == {"dev-aurora", "regulator", "regulator2", "regulator3", "regulator4", "board"}
+    assert recipients == {
+        "dev-aurora",
+        "regulator",
+        "regulator2",
+        "regulator3",
+        "regulator4",
+        "board",
+        "board2",
+        "board3",
+    }
     assert ("Quill", 3) in found["in_force"]
 
 
@@ -207,9 +216,7 @@ def test_a_baseline_shift_gives_the_same_effects_either_way(world, settings):
         for entry in STANDARD_ENTRIES
     ]
     with held_back(settings):
-        baselines.publish(
-            by=world.board, threshold_set=baselines.create_draft(by=world.board, version="2027.1", entries=stricter)
-        )
+        world.publish(baselines.create_draft(by=world.board, version="2027.1", entries=stricter))
     found = assert_same_effects(models, Cause.BASELINE_SHIFT)
     assert {r[1] for r in found["rereviews"]} == {"baseline_shift"}
 

@@ -30,9 +30,7 @@ def test_an_unrelated_threshold_set_leaves_a_human_decision_standing(world):
         model=model, tier=3, rationale="Panel found the cyber uplift overstated.", by=world.regulator
     )
     unrelated = [{**e, "low": "0.2500"} if e["domain"] == "persuasion" else e for e in STANDARD_ENTRIES]
-    baselines.publish(
-        by=world.board, threshold_set=baselines.create_draft(by=world.board, version="2027.1", entries=unrelated)
-    )
+    world.publish(baselines.create_draft(by=world.board, version="2027.1", entries=unrelated))
     model.refresh_from_db()
     assert model.current_tier == 3
     assert Determination.objects.get(model=model, status="in_force").pk == decision.pk
@@ -44,9 +42,7 @@ def test_a_threshold_set_that_moves_the_rule_replaces_the_decision_and_opens_a_r
     decision = determine_own_motion(model=model, tier=2, rationale="Mitigations in place.", by=world.regulator)
     harsher = [{**e, "high": "0.1500", "low": "0.1000"} if e["domain"] == "bio" else e for e in STANDARD_ENTRIES]
     harsher = [{**e, "critical": "0.9500"} if e["domain"] == "cyber" else e for e in harsher]
-    baselines.publish(
-        by=world.board, threshold_set=baselines.create_draft(by=world.board, version="2027.2", entries=harsher)
-    )
+    world.publish(baselines.create_draft(by=world.board, version="2027.2", entries=harsher))
     model.refresh_from_db()
     assert model.current_tier == 3  # the rule now says 3, not 4: it moved, so the machine acts
     replacement = Determination.objects.get(model=model, status="in_force")

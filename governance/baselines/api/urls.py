@@ -6,6 +6,7 @@ from governance.baselines.api.impact import ImpactView
 
 router = SimpleRouter()
 router.register("threshold-sets", views.ThresholdSetViewSet, basename="threshold-set")
+router.register("consultations", views.ConsultationViewSet, basename="consultation")
 
 urlpatterns = [
     path("threshold-sets/<int:pk>/impact/", ImpactView.as_view(), name="threshold-set-impact"),

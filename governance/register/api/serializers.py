@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
-from governance.registry.models import AIModel
+from governance.registry.models import Accreditation, AIModel, Organization
 
 
 class PeerTierSerializer(serializers.Serializer):
@@ -57,3 +57,26 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
             {"peer": row.peer.name, "jurisdiction": row.peer.jurisdiction, "tier": row.tier}
             for row in obj.peer_tiers.all()
         ]
+
+
+class RegisterAccreditationSerializer(serializers.ModelSerializer):
+    domains = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    history = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Accreditation
+        fields = ["id", "domains", "valid_from", "valid_until", "state", "reasons", "results_void", "history"]
+
+    def get_history(self, accreditation) -> list[dict]:
+        return self.context.get("history", {}).get(accreditation.pk, [])
+
+
+class RegisterEvaluatorSerializer(serializers.ModelSerializer):
+    """An evaluator on the public register (SPEC section 22): whether it is accredited
+    today, and each accreditation with its scope, validity, state and history."""
+
+    accreditations = RegisterAccreditationSerializer(many=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "jurisdiction", "accredited", "accreditations"]

@@ -8,9 +8,16 @@ from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
 from governance.platform.csv_export import stream_csv
-from governance.register.api.serializers import RegisterEntrySerializer
+from governance.register.api.serializers import RegisterEntrySerializer, RegisterEvaluatorSerializer
 from governance.register.filters import RegisterFilter
-from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES, register_entries, tier_changes
+from governance.register.selectors import (
+    ACCESS_CONDITIONS,
+    TIER_NAMES,
+    accreditation_history,
+    register_entries,
+    tier_changes,
+)
+from governance.registry.selectors import accredited_evaluators
 from governance.web.caching import state_of
 
 CSV_COLUMNS = [
@@ -47,6 +54,25 @@ class RegisterView(CachedListMixin, generics.ListAPIView):
         response = super().list(request, *args, **kwargs)
         response.data = {**response.data, "chain_head": state_of(request)}
         return response
+
+
+class RegisterEvaluatorsView(generics.ListAPIView):
+    """The public register of evaluators: every accredited (or once accredited) evaluator
+    organisation with its accreditations' scope, validity and history. No sign-in."""
+
+    serializer_class = RegisterEvaluatorSerializer
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    ordering_fields = ["name"]
+
+    def get_queryset(self):
+        return accredited_evaluators()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        ids = [a.pk for organization in page for a in organization.accreditations.all()]
+        context = {**self.get_serializer_context(), "history": accreditation_history(ids)}
+        return self.get_paginated_response(RegisterEvaluatorSerializer(page, many=True, context=context).data)
 
 
 class RegisterCsvView(APIView):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from governance.registry.models import AIModel, ApiToken, Benchmark, Organization, RiskDomain
+from governance.registry.models import Accreditation, AIModel, ApiToken, Benchmark, Organization, RiskDomain
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -44,6 +44,16 @@ class BenchmarkSerializer(serializers.ModelSerializer):
         if attrs["scale_min"] >= attrs["scale_max"]:
             raise serializers.ValidationError({"scale_max": ["scale_max must be greater than scale_min."]})
         return attrs
+
+
+class BenchmarkChangeSerializer(serializers.Serializer):
+    """``PATCH /benchmarks/{id}/``: the board changes what decides the evidence, with a reason."""
+
+    standardized = serializers.BooleanField(required=False)
+    scale_min = serializers.DecimalField(max_digits=14, decimal_places=4, required=False)
+    scale_max = serializers.DecimalField(max_digits=14, decimal_places=4, required=False)
+    higher_is_more_capable = serializers.BooleanField(required=False)
+    reason = serializers.CharField(max_length=10000)
 
 
 class AIModelSerializer(serializers.ModelSerializer):
@@ -135,3 +145,50 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "scope", "created", "expiry"]
+
+
+class AccreditationSerializer(serializers.ModelSerializer):
+    """An accreditation record (SPEC section 22); ``reasons`` are those of the latest decision."""
+
+    domains = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Accreditation
+        fields = [
+            "id",
+            "organization",
+            "domains",
+            "valid_from",
+            "valid_until",
+            "state",
+            "reasons",
+            "results_void",
+            "changed_at",
+        ]
+        read_only_fields = fields
+
+
+class AccreditationGrantSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    domains = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=RiskDomain.objects.all())
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    reasons = serializers.CharField(max_length=10000)
+
+    def validate_domains(self, value):
+        if not value:
+            raise serializers.ValidationError("Name at least one risk domain the accreditation covers.")
+        return value
+
+    def validate(self, attrs):
+        if attrs["valid_until"] < attrs["valid_from"]:
+            raise serializers.ValidationError({"valid_until": ["valid_until cannot be before valid_from."]})
+        return attrs
+
+
+class AccreditationChangeSerializer(serializers.Serializer):
+    reasons = serializers.CharField(max_length=10000)
+
+
+class AccreditationRevokeSerializer(AccreditationChangeSerializer):
+    void_results = serializers.BooleanField(default=False)

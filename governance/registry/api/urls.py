@@ -9,6 +9,7 @@ router.register("risk-domains", views.RiskDomainViewSet, basename="risk-domain")
 router.register("benchmarks", views.BenchmarkViewSet, basename="benchmark")
 router.register("models", views.AIModelViewSet, basename="model")
 router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")
+router.register("accreditations", views.AccreditationViewSet, basename="accreditation")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

@@ -9,13 +9,18 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
-from governance.api.permissions import IsRegulator, ReadOnlyOrRegulator
+from governance.api.permissions import IsBoard, IsRegulator, ReadOnlyOrRegulator
 from governance.determinations.api.serializers import DeterminationSerializer
 from governance.registry import services
 from governance.registry.api.serializers import (
+    AccreditationChangeSerializer,
+    AccreditationGrantSerializer,
+    AccreditationRevokeSerializer,
+    AccreditationSerializer,
     AIModelSerializer,
     AIModelUpdateSerializer,
     ApiTokenSerializer,
+    BenchmarkChangeSerializer,
     BenchmarkSerializer,
     LineageSerializer,
     MeSerializer,
@@ -30,8 +35,9 @@ from governance.registry.filters import AIModelFilter, BenchmarkFilter, Organiza
 from governance.registry.lineage import descendant_ids
 from governance.registry.models import AIModel, ApiToken, Benchmark, Organization, RiskDomain
 from governance.registry.roles import organization_id_of, roles_of
-from governance.registry.selectors import public_models, visible_models
+from governance.registry.selectors import accreditations, public_models, visible_models
 from governance.workflows import tier_changes as determinations
+from governance.workflows.benchmarks import change_benchmark
 
 
 class TokenView(APIView):
@@ -117,6 +123,51 @@ class OrganizationViewSet(
         return Response(OrganizationSerializer(organization).data)
 
 
+class AccreditationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Accreditation records (SPEC section 22): readable by anyone signed in, granted and
+    changed by a regulator with reasons; every change revalidates the models it touches."""
+
+    serializer_class = AccreditationSerializer
+    permission_classes = [IsAuthenticated, ReadOnlyOrRegulator]
+    filterset_fields = ["organization", "state"]
+    ordering_fields = ["valid_from", "valid_until", "id"]
+    ordering = ["-valid_from", "-id"]
+
+    def get_queryset(self):
+        return accreditations()
+
+    @extend_schema(request=AccreditationGrantSerializer, responses={201: AccreditationSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = AccreditationGrantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        accreditation = services.grant_accreditation(by=request.user, **serializer.validated_data)
+        return Response(AccreditationSerializer(accreditation).data, status=status.HTTP_201_CREATED)
+
+    def _change(self, request, change, serializer_class=AccreditationChangeSerializer):
+        accreditation = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        accreditation = change(by=request.user, accreditation=accreditation, **serializer.validated_data)
+        return Response(AccreditationSerializer(accreditations().get(pk=accreditation.pk)).data)
+
+    @extend_schema(request=AccreditationChangeSerializer, responses=AccreditationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
+    def suspend(self, request, pk=None):
+        return self._change(request, services.suspend_accreditation)
+
+    @extend_schema(request=AccreditationChangeSerializer, responses=AccreditationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
+    def reinstate(self, request, pk=None):
+        return self._change(request, services.reinstate_accreditation)
+
+    @extend_schema(request=AccreditationRevokeSerializer, responses=AccreditationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
+    def revoke(self, request, pk=None):
+        return self._change(request, services.revoke_accreditation, AccreditationRevokeSerializer)
+
+
 class RiskDomainViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = RiskDomain.objects.all()
     serializer_class = RiskDomainSerializer
@@ -132,9 +183,25 @@ class BenchmarkViewSet(
     filterset_class = BenchmarkFilter
     search_fields = ["name", "slug", "external_id"]
     ordering_fields = ["slug", "name", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "partial_update":
+            return [IsAuthenticated(), IsBoard()]
+        return super().get_permissions()
 
     def perform_create(self, serializer):
         serializer.instance = services.create_benchmark(by=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=BenchmarkChangeSerializer, responses=BenchmarkSerializer)
+    def partial_update(self, request, pk=None):
+        """The board changes ``standardized``, the scale or the direction, with a reason; the
+        models with results on the benchmark are revalidated."""
+        benchmark = self.get_object()
+        serializer = BenchmarkChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        benchmark = change_benchmark(by=request.user, benchmark=benchmark, **serializer.validated_data)
+        return Response(BenchmarkSerializer(benchmark).data)
 
 
 class AIModelViewSet(

@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from governance.baselines.models import ThresholdSet
+from governance.baselines.models import BoardVote, ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
 from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPEN_REREVIEW_STATES
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
@@ -86,7 +87,13 @@ def _compliance(user) -> dict:
 def _board(user) -> dict:
     return {
         "in_force": threshold_set_in_force(),
-        "drafts": ThresholdSet.objects.filter(status=ThresholdSet.Status.DRAFT).order_by("-created_at"),
+        "drafts": ThresholdSet.objects.filter(status=ThresholdSet.Status.DRAFT)
+        .annotate(
+            vote_count=Count("votes", distinct=True),
+            voted=Exists(BoardVote.objects.filter(threshold_set=OuterRef("pk"), member_id=user.pk)),
+        )
+        .order_by("-created_at"),
+        "in_consultation": ThresholdSet.objects.filter(status=ThresholdSet.Status.CONSULTATION).order_by("-created_at"),
         "scheduled": ThresholdSet.objects.filter(status=ThresholdSet.Status.PUBLISHED).order_by("effective_from"),
     }
 

@@ -16,6 +16,7 @@ from governance.cases.selectors import visible_appeals, visible_contests, visibl
 from governance.compliance.selectors import visible_obligations
 from governance.determinations.models import Determination
 from governance.determinations.selectors import assess
+from governance.evidence.selectors import counted
 from governance.platform.errors import Invalid, NotAllowed
 from governance.registry import services as registry
 from governance.registry.lineage import ancestor_ids, descendant_ids
@@ -115,6 +116,7 @@ def _dossier_context(model: AIModel, user) -> dict:
         "chart_height": 20 + 34 * len(chart),
         "evaluations": visible_evaluations(user)
         .filter(model=model)
+        .annotate(accredited_then=counted())
         .select_related("benchmark__domain", "submitted_by_org"),
         "lineage": _lineage(model, user),
         "contests": visible_contests(user).filter(model=model, state__in=OPEN_CONTEST_STATES),

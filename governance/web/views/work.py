@@ -1,18 +1,20 @@
 """Evidence, threshold sets, compliance, the audit trail and the inbox."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from governance.audit.models import AuditEvent
 from governance.audit.services import verify_chain
 from governance.baselines import services as baselines
-from governance.baselines.models import ThresholdSet
+from governance.baselines.models import Consultation, ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
 from governance.compliance import services as compliance
 from governance.compliance.selectors import visible_obligations, visible_submissions
@@ -22,11 +24,28 @@ from governance.evidence.imports import import_log
 from governance.notifications.models import Notification
 from governance.notifications.services import mark_read
 from governance.platform.errors import Invalid, NotAllowed
-from governance.registry.models import AIModel, RiskDomain
+from governance.registry import services as registry
+from governance.registry.models import AIModel, Benchmark, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
-from governance.registry.selectors import visible_evaluations, visible_models
+from governance.registry.selectors import accreditations, visible_evaluations, visible_models
 from governance.web.errors import form_errors, handles_domain_errors
-from governance.web.forms import EvaluationForm, ImportForm, PublishForm, ReviewForm, SubmissionForm, ThresholdSetForm
+from governance.web.forms import (
+    AccreditationChangeForm,
+    AccreditationForm,
+    BenchmarkChangeForm,
+    BoardVoteForm,
+    CommentForm,
+    ConsultationForm,
+    EvaluationForm,
+    ImportForm,
+    PublishForm,
+    ResponseForm,
+    ReviewForm,
+    SubmissionForm,
+    ThresholdSetForm,
+)
+from governance.workflows import rulemaking
+from governance.workflows.benchmarks import change_benchmark
 
 
 def _submittable_model(user, pk: int) -> AIModel | None:
@@ -159,7 +178,15 @@ def threshold_sets(request: HttpRequest) -> HttpResponse:
 @login_required
 @handles_domain_errors
 def threshold_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    threshold_set = get_object_or_404(ThresholdSet.objects.prefetch_related("entries__domain"), pk=pk)
+    threshold_set = get_object_or_404(
+        ThresholdSet.objects.prefetch_related(
+            "entries__domain",
+            "votes__member",
+            "consultations__comments__author",
+            "consultations__comments__organization",
+        ),
+        pk=pk,
+    )
     user = request.user
     if request.method == "POST":
         form = PublishForm(request.POST)
@@ -209,10 +236,180 @@ def threshold_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "drill": drill,
         "is_board": has_role(user, BOARD),
         "publish_form": PublishForm(),
+        "consultation": baselines.latest_consultation(threshold_set),
+        "adoption": baselines.adoption(threshold_set),
+        "has_voted": any(v.member_id == user.pk for v in threshold_set.votes.all()),
+        "consultation_form": ConsultationForm(),
+        "response_form": ResponseForm(),
+        "vote_form": BoardVoteForm(),
     }
     if request.headers.get("HX-Request"):
         return render(request, "web/impact_changes.html", context)
     return render(request, "web/threshold_detail.html", context)
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def threshold_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The board's rule-making steps on a set's page (SPEC section 22): open or close the
+    consultation, respond to the comments, vote."""
+    threshold_set = get_object_or_404(ThresholdSet, pk=pk)
+    user = request.user
+    forms_by_action = {
+        "open-consultation": ConsultationForm,
+        "close-consultation": None,
+        "response": ResponseForm,
+        "vote": BoardVoteForm,
+    }
+    if action not in forms_by_action:
+        raise Http404("No such action.")
+    form_class = forms_by_action[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("threshold-detail", pk=pk)
+    data = form.cleaned_data if form is not None else {}
+    if action == "open-consultation":
+        consultation = rulemaking.open_consultation(by=user, threshold_set=threshold_set, closes_at=data["closes_at"])
+        messages.success(request, f"Consultation open until {consultation.closes_at:%d %b %Y %H:%M}.")
+    elif action == "close-consultation":
+        baselines.close_consultation(by=user, threshold_set=threshold_set)
+        messages.success(request, "Consultation closed. Publish the board's response before the vote concludes.")
+    elif action == "response":
+        baselines.respond_to_comments(by=user, threshold_set=threshold_set, text=data["text"])
+        messages.success(request, "Response published.")
+    else:
+        vote = baselines.cast_board_vote(by=user, threshold_set=threshold_set, **data)
+        messages.success(request, f"Your vote to {vote.vote} {threshold_set.version} is recorded.")
+    return redirect("threshold-detail", pk=pk)
+
+
+def consultations(request: HttpRequest) -> HttpResponse:
+    """Public: every consultation on a threshold set, open and closed, with its entries,
+    rationale, the impact matrix (counts only), the comments and the board's response;
+    signed-in users comment on the open ones."""
+    if request.method == "POST":
+        return _comment(request)
+    found = Consultation.objects.select_related("threshold_set").prefetch_related(
+        "threshold_set__entries__domain", "threshold_set__votes__member", "comments__author", "comments__organization"
+    )
+    page = Paginator(found.order_by("-opens_at", "-id"), 20).get_page(request.GET.get("page"))
+    for consultation in page:
+        consultation.grid = [
+            {"tier": a, "cells": [consultation.impact_matrix.get(a, {}).get(b, 0) for b in "1234"]} for a in "1234"
+        ]
+    sets = (
+        ThresholdSet.objects.exclude(status=ThresholdSet.Status.DRAFT, consultations__isnull=True)
+        .prefetch_related("votes__member", "consultations")
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+    return render(request, "web/consultations.html", {"page": page, "comment_form": CommentForm(), "sets": sets})
+
+
+@handles_domain_errors
+def _comment(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+    threshold_set = get_object_or_404(ThresholdSet, pk=request.POST.get("threshold_set") or 0)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        baselines.add_comment(by=request.user, threshold_set=threshold_set, body=form.cleaned_data["body"])
+        messages.success(request, "Your comment is published.")
+    return redirect(f"{reverse('consultations')}#set-{threshold_set.pk}")
+
+
+@login_required
+@handles_domain_errors
+def benchmarks_page(request: HttpRequest) -> HttpResponse:
+    """The benchmark list; the board changes a benchmark's standing, scale or direction with
+    a reason, which re-normalizes its results and revalidates the models concerned."""
+    user = request.user
+    is_board = has_role(user, BOARD)
+    if request.method == "POST":
+        if not is_board:
+            raise PermissionDenied("Only the threshold board changes benchmarks.")
+        benchmark = get_object_or_404(Benchmark, pk=request.POST.get("benchmark") or 0)
+        form = BenchmarkChangeForm(request.POST, prefix=f"b{benchmark.pk}")
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+        else:
+            change_benchmark(by=user, benchmark=benchmark, **form.cleaned_data)
+            messages.success(request, f"{benchmark.name} changed; the models with results on it are revalidated.")
+        return redirect("benchmarks")
+    found = Benchmark.objects.select_related("domain").order_by("domain__slug", "slug")
+    rows = [
+        (
+            b,
+            BenchmarkChangeForm(
+                initial={
+                    "standardized": b.standardized,
+                    "scale_min": b.scale_min,
+                    "scale_max": b.scale_max,
+                    "higher_is_more_capable": b.higher_is_more_capable,
+                },
+                prefix=f"b{b.pk}",
+            ),
+        )
+        for b in found
+    ]
+    return render(request, "web/benchmarks.html", {"rows": rows, "is_board": is_board})
+
+
+_ACCREDITATION_CHANGES = {
+    "suspend": registry.suspend_accreditation,
+    "reinstate": registry.reinstate_accreditation,
+    "revoke": registry.revoke_accreditation,
+}
+
+
+@login_required
+@handles_domain_errors
+def accreditations_page(request: HttpRequest) -> HttpResponse:
+    """The regulator grants accreditations and changes them, with reasons (SPEC section 22)."""
+    user = request.user
+    if not has_role(user, REGULATOR):
+        raise PermissionDenied("Only a regulator manages accreditations.")
+    form = AccreditationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            accreditation = registry.grant_accreditation(by=user, **form.cleaned_data)
+            messages.success(
+                request, f"{accreditation.organization.name} accredited until {accreditation.valid_until:%d %b %Y}."
+            )
+            return redirect("accreditations")
+        messages.error(request, form_errors(form))
+    return render(
+        request,
+        "web/accreditations.html",
+        {
+            "accreditations": accreditations().order_by("organization__name", "-valid_from"),
+            "form": form,
+            "verbs": list(_ACCREDITATION_CHANGES),
+        },
+    )
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def accreditation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in _ACCREDITATION_CHANGES:
+        raise Http404("No such action.")
+    accreditation = get_object_or_404(accreditations(), pk=pk)
+    form = AccreditationChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("accreditations")
+    data = {"reasons": form.cleaned_data["reasons"]}
+    if action == "revoke":
+        data["void_results"] = form.cleaned_data["void_results"]
+    changed = _ACCREDITATION_CHANGES[action](by=request.user, accreditation=accreditation, **data)
+    messages.success(request, f"{changed.organization.name}'s accreditation is {changed.get_state_display().lower()}.")
+    return redirect("accreditations")
 
 
 @login_required

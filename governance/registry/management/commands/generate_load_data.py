@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +39,14 @@ from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
 from governance.determinations.models import Determination
 from governance.evidence.models import EvaluationResult
-from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
+from governance.registry.models import (
+    Accreditation,
+    AccreditationCoverage,
+    AIModel,
+    Benchmark,
+    Organization,
+    RiskDomain,
+)
 from governance.workflows.revalidation import revalidate_all
 
 LOAD_MARK = "load"  # the jurisdiction of every load organisation
@@ -47,6 +54,8 @@ LOAD_PREFIX = "load-"  # usernames, benchmark slugs, threshold set versions
 THRESHOLD_VERSION = "load-2026.1"
 BOARD_USERNAME = "load-board"
 REGULATOR_USERNAME = "load-regulator"
+# The board votes on every threshold set before it is published (SPEC section 22).
+BOARD_MEMBERS = (BOARD_USERNAME, "load-board2", "load-board3")
 DEVELOPERS = 36
 EVALUATORS = 4
 # Thresholds in units of 0.0001: (low, high, critical); non-catastrophic domains have no critical.
@@ -100,6 +109,12 @@ RESULT_FIELDS = [
 
 # ---------------------------------------------------------------------------------------
 # What counts as load data
+
+
+def board_members() -> list[Any]:
+    """The load data's three threshold-board members, who adopt its threshold sets."""
+    users = {u.get_username(): u for u in get_user_model()._default_manager.filter(username__in=BOARD_MEMBERS)}
+    return [users[name] for name in BOARD_MEMBERS if name in users]
 
 
 def load_models() -> models.QuerySet:
@@ -452,7 +467,8 @@ class Command(BaseCommand):
     def _users(self):
         User = get_user_model()
         users = []
-        for username, role in ((BOARD_USERNAME, "board"), (REGULATOR_USERNAME, "regulator")):
+        wanted = [(name, "board") for name in BOARD_MEMBERS] + [(REGULATOR_USERNAME, "regulator")]
+        for username, role in wanted:
             user, created = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@aperture.invalid", "is_staff": True}
             )
@@ -461,7 +477,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             user.groups.add(Group.objects.get_or_create(name=role)[0])
             users.append(user)
-        return users
+        return users[0], users[-1]
 
     def _organisations(self) -> tuple[list[int], list[int]]:
         wanted = [(f"Load Developer {i:02d}", Organization.Kind.DEVELOPER, False) for i in range(1, DEVELOPERS + 1)]
@@ -477,7 +493,37 @@ class Command(BaseCommand):
         evaluators = list(
             orgs.filter(kind=Organization.Kind.EVALUATOR, accredited=True).order_by("id").values_list("id", flat=True)
         )
+        self._accredit(evaluators)
         return developers, evaluators
+
+    def _accredit(self, evaluator_ids: list[int]) -> None:
+        """Each load evaluator holds an accreditation for every domain (SPEC section 22),
+        valid since 2000, with its periods of coverage (reference data, written directly)."""
+        held = set(
+            Accreditation.objects.filter(organization_id__in=evaluator_ids).values_list("organization_id", flat=True)
+        )
+        domains = list(RiskDomain.objects.all())
+        valid_from, valid_until = date(2000, 1, 1), date(2099, 12, 31)
+        for organization_id in evaluator_ids:
+            if organization_id in held:
+                continue
+            accreditation = Accreditation.objects.create(
+                organization_id=organization_id,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                reasons="Load data: accredited for every risk domain.",
+            )
+            accreditation.domains.set(domains)
+            AccreditationCoverage.objects.bulk_create(
+                AccreditationCoverage(
+                    accreditation=accreditation,
+                    organization_id=organization_id,
+                    domain=domain,
+                    starts_at=timezone.make_aware(datetime.combine(valid_from, datetime.min.time())),
+                    ends_at=timezone.make_aware(datetime.combine(valid_until, datetime.max.time())),
+                )
+                for domain in domains
+            )
 
     def _benchmarks(self) -> list[Domain]:
         domains = list(RiskDomain.objects.order_by("id"))
@@ -531,4 +577,5 @@ class Command(BaseCommand):
                 issuing_body="Load generator",
                 rationale="Synthetic thresholds for the benchmarks.",
             )
+            baselines.adopt_by_votes(threshold_set=draft, members=board_members())
             return baselines.publish(by=board, threshold_set=draft)

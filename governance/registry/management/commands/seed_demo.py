@@ -32,6 +32,7 @@ from governance.peers import services as peers
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
 from governance.workflows import cases as case_workflows
+from governance.workflows import rulemaking
 from governance.workflows.peers import read_peer
 from governance.workflows.tier_changes import confirm_relaxation, determine_own_motion
 
@@ -65,6 +66,8 @@ USERS = [
     ("regulator3", ["regulator"], None),
     ("regulator4", ["regulator"], None),
     ("board", ["board"], None),
+    ("board2", ["board"], None),
+    ("board3", ["board"], None),
     ("compliance", ["compliance"], None),
     ("auditor", ["auditor"], None),
     ("dev-aurora", ["developer"], "Aurora Labs"),
@@ -118,6 +121,7 @@ class Command(BaseCommand):
         with override_settings(TASKS_EAGER=True, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             self.organisations = self.seed_organisations()
             self.users = self.seed_users()
+            self.seed_accreditations()
             self.benchmarks = self.seed_benchmarks()
             if ThresholdSet.objects.exists():
                 self.stdout.write("Demo data already present: users and organisations refreshed, nothing else added.")
@@ -130,21 +134,33 @@ class Command(BaseCommand):
                 self.seed_compliance()
                 self.seed_access()
                 self.seed_peers()
+                self.seed_consultation()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {AIModel.objects.count()} models."))
 
     def seed_organisations(self) -> dict[str, Organization]:
         result = {}
-        for name, kind, jurisdiction, accredited in ORGANISATIONS:
+        for name, kind, jurisdiction, _accredited in ORGANISATIONS:
             result[name], _ = Organization.objects.get_or_create(
                 name=name,
-                defaults={
-                    "kind": kind,
-                    "jurisdiction": jurisdiction,
-                    "accredited": accredited,
-                    "verified": name in VERIFIED_INSTITUTES,
-                },
+                defaults={"kind": kind, "jurisdiction": jurisdiction, "verified": name in VERIFIED_INSTITUTES},
             )
         return result
+
+    def seed_accreditations(self) -> None:
+        """The accredited evaluators' accreditation records (SPEC section 22), granted by the
+        regulator for every risk domain, valid from two years ago for four years."""
+        today = timezone.localdate()
+        for name, _, _, accredited in ORGANISATIONS:
+            organization = self.organisations[name]
+            if accredited and not organization.accreditations.exists():
+                registry.grant_accreditation(
+                    by=self.users["regulator"],
+                    organization=organization,
+                    domains=RiskDomain.objects.all(),
+                    valid_from=today - timedelta(days=730),
+                    valid_until=today + timedelta(days=730),
+                    reasons="Methodology, staffing and independence audited by the regulator.",
+                )
 
     def seed_users(self) -> dict:
         User = get_user_model()
@@ -207,6 +223,8 @@ class Command(BaseCommand):
             issuing_body="Frontier Model Threshold Board",
             rationale="First capability baselines under C-002.",
         )
+        board_members = [self.users["board"], self.users["board2"], self.users["board3"]]
+        baselines.adopt_by_votes(threshold_set=old, members=board_members)
         baselines.publish(by=board, threshold_set=old)
         current = baselines.create_draft(
             by=board,
@@ -215,6 +233,35 @@ class Command(BaseCommand):
             issuing_body="Frontier Model Threshold Board",
             rationale="Baselines lowered as open models closed the gap with frontier systems.",
         )
+        # 2026.1 went through the whole procedure: consultation, comments, response, vote.
+        rulemaking.open_consultation(by=board, threshold_set=current)
+        baselines.add_comment(
+            by=self.users["dev-aurora"],
+            threshold_set=current,
+            body="Lowering the high threshold for bio moves our 70B model to Tier 3; please phase it in.",
+        )
+        baselines.add_comment(
+            by=self.users["evaluator"],
+            threshold_set=current,
+            body="Our uplift studies support the lower baselines; the persuasion band is still too wide.",
+        )
+        baselines.close_consultation(by=board, threshold_set=current)
+        baselines.respond_to_comments(
+            by=board,
+            threshold_set=current,
+            text="The board keeps the lower baselines: the uplift evidence is consistent across evaluators. "
+            "A staged release is available to developers whose models move up a tier.",
+        )
+        baselines.cast_board_vote(by=board, threshold_set=current, vote="adopt", reasons="The evidence supports it.")
+        baselines.cast_board_vote(
+            by=self.users["board2"], threshold_set=current, vote="adopt", reasons="Consistent with the consultation."
+        )
+        baselines.cast_board_vote(
+            by=self.users["board3"],
+            threshold_set=current,
+            vote="reject",
+            reasons="The persuasion thresholds should have been consulted on separately.",
+        )
         baselines.publish(by=board, threshold_set=current)
         baselines.create_draft(
             by=board,
@@ -222,6 +269,16 @@ class Command(BaseCommand):
             entries=self._entries({"low": "0.1500", "high": "0.4500", "critical": "0.7500"}),
             issuing_body="Frontier Model Threshold Board",
             rationale="Proposed tightening after new uplift studies (consultation open).",
+        )
+
+    def seed_consultation(self) -> None:
+        """The proposed 2027.1 set is out for consultation, with a comment."""
+        draft = ThresholdSet.objects.get(version="2027.1-draft")
+        rulemaking.open_consultation(by=self.users["board"], threshold_set=draft)
+        baselines.add_comment(
+            by=self.users["dev-borealis"],
+            threshold_set=draft,
+            body="The proposed cyber threshold would catch ordinary code assistants; please publish the studies.",
         )
 
     def seed_models(self) -> list[AIModel]:
