@@ -6,11 +6,14 @@ insert (the register entry every answer leaves).
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from governance.access.models import AccessGrant, RegisterEntry
 from governance.platform.errors import NotVisible
@@ -28,50 +31,65 @@ class CheckAnswer:
     reason: str
 
 
+@cache
+def _read_sql() -> str:
+    """The check's one read, written out once: the ORM would compile its four correlated
+    subqueries afresh on every call, which cost more than running them."""
+    quote = connection.ops.quote_name
+    model, grant, user = (quote(m._meta.db_table) for m in (AIModel, AccessGrant, get_user_model()))
+    latest = (
+        f"FROM {grant} g WHERE g.model_id = m.id AND g.requester_id = %(requester)s "
+        "ORDER BY CASE WHEN g.state = 'active' THEN 0 ELSE 1 END, g.granted_at DESC, g.id DESC LIMIT 1"
+    )
+    return (
+        f"SELECT m.current_tier, "
+        f"(SELECT 1 FROM {user} u WHERE u.id = %(requester)s AND u.is_active), "
+        f"(SELECT g.id {latest}), (SELECT g.state {latest}), (SELECT g.research {latest}), "
+        f"(SELECT g.expires_at {latest}) "
+        f"FROM {model} m WHERE m.id = %(model)s"
+    )
+
+
+def _moment(value: Any) -> datetime | None:
+    """A timestamp as the database driver returns it (SQLite: naive UTC, or text)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, UTC)
+
+
 def check(*, host_user: Any, model_id: int, requester_id: int) -> CheckAnswer:
     """Answer and record one check. An unknown model or requester is 404 (and recorded
     nowhere: there is nothing to record it against)."""
-    grants = AccessGrant.objects.filter(model_id=OuterRef("pk"), requester_id=requester_id).order_by(
-        Case(When(state=AccessGrant.State.ACTIVE, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        "-granted_at",
-        "-pk",
-    )
-    row = (
-        AIModel.objects.filter(pk=model_id)
-        .annotate(
-            requester_exists=Exists(get_user_model().objects.filter(pk=requester_id, is_active=True)),
-            grant_id=Subquery(grants.values("pk")[:1]),
-            grant_state=Subquery(grants.values("state")[:1]),
-            grant_research=Subquery(grants.values("research")[:1]),
-            grant_expires=Subquery(grants.values("expires_at")[:1]),
-        )
-        .values("current_tier", "requester_exists", "grant_id", "grant_state", "grant_research", "grant_expires")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_read_sql(), {"model": model_id, "requester": requester_id})
+        row = cursor.fetchone()
     if row is None:
         raise NotVisible(f"No model with id {model_id}.")
-    if not row["requester_exists"]:
+    tier, requester_exists, grant_id, grant_state, grant_research, grant_expires = row
+    if not requester_exists:
         raise NotVisible(f"No requester with id {requester_id}.")
     now = timezone.now()
-    tier = row["current_tier"]
-    expires = row["grant_expires"]
+    expires = _moment(grant_expires)
     answer = rule.answer(
         tier,
-        grant_state=row["grant_state"],
-        grant_research=bool(row["grant_research"]),
+        grant_state=grant_state,
+        grant_research=bool(grant_research),
         grant_expired=expires is not None and expires <= now,
     )
-    grant_id = row["grant_id"] if answer.allowed and tier != 1 else None
     RegisterEntry.objects.create(
         at=now,
         kind=RegisterEntry.Kind.CHECK,
         model_id=model_id,
         requester_id=requester_id,
-        grant_id=row["grant_id"],
+        grant_id=grant_id,
         host_id=organization_id_of(host_user),
         actor_id=host_user.pk,
         tier=tier,
         allowed=answer.allowed,
         reason=answer.reason,
     )
-    return CheckAnswer(answer.allowed, tier, answer.condition, grant_id, answer.reason)
+    shown = grant_id if answer.allowed and tier != 1 else None
+    return CheckAnswer(answer.allowed, tier, answer.condition, shown, answer.reason)
