@@ -30,6 +30,17 @@ class DomainThreshold:
     high: Decimal
     critical: Decimal | None = None
 
+    @cached_property
+    def shown(self) -> dict[str, Any]:
+        """The entry as a determination's basis shows it: a bulk revalidation shows each
+        entry of the set in thousands of bases."""
+        return {
+            "low": _fmt(self.low),
+            "high": _fmt(self.high),
+            "critical": _fmt(self.critical),
+            "catastrophic": self.catastrophic,
+        }
+
 
 class Observation(NamedTuple):
     """One piece of evidence: an accepted, standardized, accredited result, normalized.
@@ -66,10 +77,7 @@ class TierOutcome:
             "domains": {
                 t.domain: {
                     "capability": _fmt(self.best.get(t.domain)),
-                    "low": _fmt(t.low),
-                    "high": _fmt(t.high),
-                    "critical": _fmt(t.critical),
-                    "catastrophic": t.catastrophic,
+                    **t.shown,
                     "band": band_for(t, self.best.get(t.domain)),
                     "evaluations": sorted(self.setters.get(t.domain, [])),
                 }
