@@ -72,8 +72,10 @@ def created_from(values: Mapping[str, Any]) -> dict[str, list[Any]]:
 
 _json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 _json_of_values = DjangoJSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-# Values whose JSON is the same dumped at once as after a round trip through jsonable().
+# Values whose JSON is the same dumped at once as after a round trip through jsonable():
+# these types, and text or numbers of any subclass (choices such as a determination's status).
 _LEAVES = frozenset({str, int, float, bool, type(None), Decimal, date, datetime, time, timedelta, uuid.UUID})
+_SCALARS = (str, int, float)
 
 
 def changes_json(changes: Any) -> str:
@@ -97,9 +99,9 @@ def _flat(changes: dict) -> bool:
         kind = type(value)
         if kind is list or kind is tuple:
             for item in value:
-                if type(item) not in _LEAVES:
+                if type(item) not in _LEAVES and not isinstance(item, _SCALARS):
                     return False
-        elif kind not in _LEAVES:
+        elif kind not in _LEAVES and not isinstance(value, _SCALARS):
             return False
     return True
 

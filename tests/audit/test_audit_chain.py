@@ -23,6 +23,8 @@ from governance.audit.services import (
     record_many,
     verify_chain,
 )
+from governance.compliance.models import Obligation
+from governance.determinations.models import Determination
 from governance.platform.bulk_insert import COPY_FROM
 from governance.platform.errors import Invalid
 from governance.registry.models import AIModel
@@ -226,6 +228,7 @@ _plain = (
     | st.decimals(allow_nan=False, allow_infinity=False, places=4)
     | st.dates()
     | st.datetimes(timezones=st.just(UTC))
+    | st.sampled_from([*Determination.Status, *Obligation.Status])
 )
 _keys = _text | st.integers(min_value=-20, max_value=20) | st.booleans() | st.none()
 _changes_values = st.recursive(
@@ -247,6 +250,7 @@ def test_changes_are_stored_as_their_round_trip_through_json_gives_them(changes)
 def test_flat_changes_with_dates_and_decimals_are_stored_as_text():
     changes = {"next_due": [None, date(2027, 3, 3)], "score": [Decimal("0.4600"), None], "tier": [2, 3]}
     assert changes_json(changes) == '{"next_due":[null,"2027-03-03"],"score":["0.4600",null],"tier":[2,3]}'
+    assert changes_json({"status": [None, Determination.Status.IN_FORCE]}) == '{"status":[null,"in_force"]}'
 
 
 def test_events_held_by_appended_last_join_the_chain_in_order_when_the_block_ends(world):
