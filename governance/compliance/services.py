@@ -5,7 +5,7 @@ hourly sweep reminds, marks overdue and escalates to enforcement."""
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -39,6 +39,17 @@ def reviews_compliance(user: Any) -> bool:
     return has_role(user, COMPLIANCE, REGULATOR)
 
 
+class _Live(NamedTuple):
+    """A live obligation, as ``sync_obligations_many`` reads it."""
+
+    pk: int
+    model_id: int
+    kind: str
+    tier: int
+    period_months: int | None
+    status: str
+
+
 def sync_obligations(*, model: AIModel, tier: int, actor: Any = None) -> None:
     """Entering Tier 3/4 creates the tier's obligations; leaving retires them (kept in
     history). An obligation both tiers share is kept only if its period is unchanged."""
@@ -55,12 +66,16 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
     templates: dict[int, dict[str, ObligationTemplate]] = defaultdict(dict)
     for template in ObligationTemplate.objects.filter(active=True, tier__gte=3):
         templates[template.tier][template.kind] = template
-    live: dict[int, dict[str, Obligation]] = defaultdict(dict)
-    for obligation in Obligation.objects.filter(model_id__any=[m.pk for m, _ in changes]).exclude(
-        status=Obligation.Status.RETIRED
+    # The live obligations as plain rows: a baseline shift reads thousands at once.
+    live: dict[int, dict[str, _Live]] = defaultdict(dict)
+    for row in (
+        Obligation.objects.filter(model_id__any=[m.pk for m, _ in changes])
+        .exclude(status=Obligation.Status.RETIRED)
+        .values_list("pk", "model_id", "kind", "tier", "period_months", "status")
     ):
+        obligation = _Live(*row)
         live[obligation.model_id][obligation.kind] = obligation
-    retire: list[Obligation] = []
+    retire: list[int] = []
     retag: dict[tuple[int, int], list[int]] = defaultdict(list)  # (tier, template) → obligation ids
     create: list[tuple[AIModel, ObligationTemplate, int]] = []  # (model, template, tier)
     events: list[PendingEvent] = []
@@ -72,7 +87,7 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
                 if obligation.tier != tier:
                     retag[(tier, template.pk)].append(obligation.pk)
                 continue
-            retire.append(obligation)
+            retire.append(obligation.pk)
             events.append(
                 PendingEvent(
                     action="obligation.retired",
@@ -86,11 +101,12 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
             kept = live[model.pk].get(kind)
             if kept is None or kept.period_months != template.period_months:
                 create.append((model, template, tier))
-    Obligation.objects.filter(pk__any=[o.pk for o in retire]).update(status=Obligation.Status.RETIRED, retired_at=now)
+    Obligation.objects.filter(pk__any=retire).update(status=Obligation.Status.RETIRED, retired_at=now)
     for (tier, template_id), ids in retag.items():
         Obligation.objects.filter(pk__any=ids).update(tier=tier, template_id=template_id)
     # Written as plain rows: a baseline shift creates tens of thousands at once.
     fields = ("model_id", "kind", "tier", "period_months", "grace_days", "next_due", "template_id")
+    due = {months: add_months(today, months) if months else None for months in {t.period_months for _, t, _ in create}}
     values = [
         {
             "model": model.pk,
@@ -98,7 +114,7 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
             "tier": tier,
             "period_months": template.period_months,
             "grace_days": template.grace_days,
-            "next_due": add_months(today, template.period_months) if template.period_months else None,
+            "next_due": due[template.period_months],
         }
         for model, template, tier in create
     ]

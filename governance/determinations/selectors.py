@@ -2,12 +2,21 @@
 
 from typing import NamedTuple
 
+from django.db.models.fields.json import KeyTransform
+
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import thresholds_of
 from governance.determinations.models import Determination
 from governance.evidence.selectors import observations_for
 from governance.registry.models import AIModel
 from governance.tiering.rule import TierOutcome, determine_tier
+
+# What the rule said when a human decision was made, as recorded in its basis. An expression
+# rather than the lookup "basis__assessed_tier": resolving that name, Django first tries a
+# join, and keeps the FieldError it catches, whose traceback holds the caller's frames in a
+# reference cycle: with the collector paused in a bulk run, each chunk's data stayed alive
+# until the run ended, then took a collection of 0.2 million objects (0.5 s at 100,000 models).
+ASSESSED_TIER = KeyTransform("assessed_tier", "basis")
 
 HUMAN_KINDS = (
     Determination.Kind.CONTEST_DECISION,
@@ -61,7 +70,7 @@ def states_of(model_ids: list[int], *, lock: bool = False) -> dict[int, ModelSta
     determinations = Determination.objects.filter(
         model_id__any=list(states),
         status__in=(Determination.Status.IN_FORCE, Determination.Status.PENDING_CONFIRMATION),
-    ).values_list("model_id", "pk", "status", "tier", "kind", "basis__assessed_tier")
+    ).values_list("model_id", "pk", "status", "tier", "kind", ASSESSED_TIER)
     for model_id, pk, status, tier, kind, assessed_tier in determinations:
         state = states[model_id]
         if status == Determination.Status.PENDING_CONFIRMATION:
@@ -78,7 +87,7 @@ def standing_decisions() -> dict[int, int]:
         model_id: assessed_tier
         for model_id, assessed_tier in Determination.objects.filter(
             status=Determination.Status.IN_FORCE, kind__in=HUMAN_KINDS
-        ).values_list("model_id", "basis__assessed_tier")
+        ).values_list("model_id", ASSESSED_TIER)
         if assessed_tier is not None
     }
 

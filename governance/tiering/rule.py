@@ -30,6 +30,17 @@ class DomainThreshold:
     high: Decimal
     critical: Decimal | None = None
 
+    @cached_property
+    def shown(self) -> dict[str, Any]:
+        """The entry as a determination's basis shows it: a bulk revalidation shows each
+        entry of the set in thousands of bases."""
+        return {
+            "low": _fmt(self.low),
+            "high": _fmt(self.high),
+            "critical": _fmt(self.critical),
+            "catastrophic": self.catastrophic,
+        }
+
 
 class Observation(NamedTuple):
     """One piece of evidence: an accepted, standardized, accredited result, normalized.
@@ -66,10 +77,7 @@ class TierOutcome:
             "domains": {
                 t.domain: {
                     "capability": _fmt(self.best.get(t.domain)),
-                    "low": _fmt(t.low),
-                    "high": _fmt(t.high),
-                    "critical": _fmt(t.critical),
-                    "catastrophic": t.catastrophic,
+                    **t.shown,
                     "band": band_for(t, self.best.get(t.domain)),
                     "evaluations": sorted(self.setters.get(t.domain, [])),
                 }
@@ -152,11 +160,18 @@ def tiering(
     evidence_complete = True
     rule_tier = 1
     for threshold in thresholds:
-        level = _level(threshold, capability.get(threshold.domain))
-        if level == 0:
+        # The bands of _level, written out: a sweep of every model runs this loop for each
+        # model and domain, and the call was a third of its time (property-tested alike).
+        best = capability.get(threshold.domain)
+        if best is None:
             evidence_complete = False
-        elif level > rule_tier:
-            rule_tier = level
+        elif threshold.catastrophic and threshold.critical is not None and best > threshold.critical:
+            rule_tier = 4
+        elif best >= threshold.high:
+            if rule_tier < 3:
+                rule_tier = 3
+        elif best >= threshold.low and rule_tier < 2:
+            rule_tier = 2
     if not evidence_complete and rule_tier < 2:
         rule_tier = 2
     if parent_tier is not None and not evidence_complete and parent_tier > rule_tier:

@@ -1,6 +1,8 @@
 """Set-based revalidation of every model and the impact preview (SPEC sections 8, 19)."""
 
+import gc
 import random
+import types
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +15,9 @@ from governance.baselines.selectors import thresholds_of
 from governance.cases.models import ReReview
 from governance.determinations.models import Determination
 from governance.determinations.preview import impact_preview
+from governance.determinations.selectors import ModelState
 from governance.determinations.sweep import generations
+from governance.determinations.writer import Decision, Written
 from governance.evidence.selectors import observations_for
 from governance.notifications.models import Notification
 from governance.registry.lineage import ancestor_ids
@@ -162,6 +166,26 @@ def test_queries_per_chunk_do_not_grow_with_models(world, django_assert_max_num_
     put_in_force(world, STRICTER)
     with django_assert_max_num_queries(25):
         revalidate_all(chunk_size=100)  # 30 unchanged models: reads only, one chunk
+
+
+def test_a_run_leaves_no_reference_cycles_holding_its_data(world):
+    """A bulk run pauses the cyclic collector, so whatever a cycle holds would stay alive
+    until the run ends: a caught exception's traceback, for one, holds the frames of the
+    chunk that caught it, with its states, evidence and decisions."""
+    population(world, n=12, seed=5)
+    put_in_force(world, STRICTER)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        assert revalidate_all(chunk_size=4).written
+        gc.collect()
+        held = [o for o in gc.garbage if isinstance(o, types.FrameType | ModelState | Decision | Written)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert held == []
 
 
 def test_dry_run_writes_nothing(world, capsys):

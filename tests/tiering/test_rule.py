@@ -205,3 +205,15 @@ def test_deciding_on_capabilities_equals_deciding_on_observations(thresholds, ob
     assert [d["capability"] for d in decided.basis["domains"].values()] == [
         d["capability"] for d in determined.basis["domains"].values()
     ]
+
+
+_BAND_TIERS = {"missing": 0, "below_low": 1, "low": 2, "high": 3, "critical": 4}
+
+
+@settings(max_examples=300, deadline=None)
+@given(threshold_sets(), observations_strategy)
+def test_the_rule_tier_is_the_highest_band_its_basis_names(thresholds, observations):
+    """The rule's loop and the bands its explanation names are written apart: they agree."""
+    result = determine_tier(thresholds=thresholds, observations=observations)
+    bands = [_BAND_TIERS[domain["band"]] for domain in result.basis["domains"].values()]
+    assert result.rule_tier == max([1, *bands] if 0 not in bands else [2, *bands])
