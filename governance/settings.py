@@ -179,9 +179,11 @@ if REDIS_URL:
     # Shared by every web process: API throttles and cached reads hold across workers.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "governance.platform.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "aperture",
+            # A Redis that is down or hung degrades the cache (platform/cache.py) within this time.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # Sessions read from the shared cache, kept in the database. (Never with a per-process
