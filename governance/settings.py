@@ -214,6 +214,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Proxies in front of the application whose X-Forwarded-For is believed (0: none, the
+# client's own header is ignored), for the login throttle and lockout (governance.platform.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 # REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -239,6 +243,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "6000/minute"),
         "login": os.environ.get("THROTTLE_LOGIN", "20/minute"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -276,6 +281,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_CALLABLE = "governance.platform.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "governance.platform.client_ip.client_ip"
 
 # Content Security Policy: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {

@@ -316,6 +316,33 @@ def test_token_endpoint_is_rate_limited(db, fresh_cache):
     assert "detail" in response.json() and response.has_header("Retry-After")
 
 
+def test_a_rotating_x_forwarded_for_does_not_escape_the_login_rate_limit(db, fresh_cache):
+    """Issue 17, item 23: with no trusted proxy, the client's own header is not its address."""
+    allowed = requests_allowed(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"])
+    api = APIClient()
+    for i in range(allowed):
+        response = api.post(
+            "/api/v1/auth/token/", {"username": f"nobody-{i}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        )
+        assert response.status_code == 401, (i, response.status_code)
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "nobody-last", "password": "x"}, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert response.status_code == 429
+
+
+def test_only_the_configured_proxies_are_believed(rf):
+    from governance.platform.client_ip import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7", REMOTE_ADDR="10.0.0.2")
+    with override_settings(TRUSTED_PROXY_COUNT=0):
+        assert client_ip(request) == "10.0.0.2"
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        assert client_ip(request) == "198.51.100.7", "the forged left-hand entry is not believed"
+    with override_settings(TRUSTED_PROXY_COUNT=5):
+        assert client_ip(request) == "6.6.6.6"
+
+
 def test_production_throttles_answer_429(world, fresh_cache, monkeypatch):
     """The production throttle classes, with tiny rates: DRF binds both at import, so patch them."""
     import governance.settings as production
