@@ -511,3 +511,33 @@ def test_an_oversized_request_body_answers_413_with_a_json_detail(world):
     response = api.post("/api/v1/models/", body, content_type="application/json")
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "name, content, accepted",
+    [
+        ("notes.txt", "Réunion du comité, 3 décembre.\n".encode(), True),
+        ("audit.csv", b"user,date\na,2026-11-01\n", True),
+        ("report.json", b'{"ok": true, "rows": [1, 2]}', True),
+        ("program.txt", b"\x7fELF\x02\x01\x01" + b"x" * 64, False),  # no NUL in the head, not text
+        ("late-nul.txt", b"a" * 5000 + b"\x00", False),
+        ("latin1.csv", "caf\xe9,1\n".encode("latin-1"), False),
+        ("renamed.txt", b"%PDF-1.4\n\xe2\xe3\xcf\xd3\n", False),
+        ("broken.json", b'{"ok": tru', False),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, False),
+    ],
+)
+def test_text_files_are_checked_to_the_end(name, content, accepted):
+    """Issue 17, item 23: a file with a text extension is UTF-8 text throughout (and JSON
+    parses), not merely free of NUL in its first bytes."""
+    from governance.platform.errors import Invalid
+    from governance.platform.uploads import check_upload
+
+    upload = SimpleUploadedFile(name, content)
+    if accepted:
+        assert check_upload(upload).size == len(content)
+        assert upload.read() == content, "the file is left readable from the start"
+    else:
+        with pytest.raises(Invalid) as refused:
+            check_upload(upload)
+        assert name in refused.value.fields["files"][0]
