@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "governance.audit.middleware.RequestIdMiddleware",
+    "governance.web.middleware.RefuseNullCharacters",
     "axes.middleware.AxesMiddleware",
 ]
 
