@@ -102,7 +102,7 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    username = serializers.CharField(max_length=150)  # Django's username length; longer is no user
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
