@@ -24,16 +24,7 @@ seed: migrate
 ## The whole system on one machine: SQLite (or DATABASE_URL), a Celery worker and the
 ## beat scheduler on the embedded filesystem broker (or REDIS_URL), demo data, the web server.
 run: seed
-	@set -m; trap 'kill 0' EXIT INT TERM; \
-	DEBUG=1 $(VENV)/bin/celery -A governance worker --loglevel=INFO --concurrency=2 --without-mingle --without-gossip & \
-	DEBUG=1 $(VENV)/bin/celery -A governance beat --loglevel=INFO & \
-	sleep 2; \
-	echo ""; \
-	echo "  Aperture is running at http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/)"; \
-	echo "  Demo logins (password governance-demo): regulator regulator2 regulator3 regulator4 board"; \
-	echo "  compliance auditor dev-aurora dev-borealis evaluator researcher institution hub"; \
-	echo ""; \
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) CELERY=$(VENV)/bin/celery HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 ## The whole suite: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (as in CI),
 ## otherwise SQLite with the service-bound tests reported as skipped.

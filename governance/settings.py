@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "governance.audit.middleware.RequestIdMiddleware",
+    "governance.web.middleware.RefuseNullCharacters",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -234,6 +235,9 @@ ACCESS_GRANT_MONTHS = int(os.environ.get("ACCESS_GRANT_MONTHS", "12"))
 SIGNUP_CONFIRM_DAYS = int(os.environ.get("SIGNUP_CONFIRM_DAYS", "3"))
 # Peer registers (SPEC 23): how long to wait for a peer's register over HTTP.
 PEER_READ_TIMEOUT_SECONDS = float(os.environ.get("PEER_READ_TIMEOUT_SECONDS", "10"))
+# Proxies in front of the application whose X-Forwarded-For is believed (0: none, the
+# client's own header is ignored), for the login throttle and lockout (governance.platform.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # REST API.
 REST_FRAMEWORK = {
@@ -242,12 +246,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.PageNumberPagination",
+    # DRF's three, the JSON one bounded in depth (governance.api.parsers).
     "DEFAULT_PARSER_CLASSES": [
-        "governance.api.parsers.BoundedJSONParser",
+        "governance.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "governance.platform.filtering.FilterBackend",
@@ -265,6 +270,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "6000/minute"),
         "login": os.environ.get("THROTTLE_LOGIN", "20/minute"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -306,6 +312,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_CALLABLE = "governance.platform.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "governance.platform.client_ip.client_ip"
 
 # Content Security Policy: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {

@@ -1,15 +1,42 @@
-"""JSON bodies a client can get wrong in every way without a 500 (SPEC 20): nesting deep
-enough to exhaust the parser's recursion is a 400 like any other malformed body."""
+"""The API's JSON parser: DRF's, with a bound on nesting (SPEC 20).
+
+A body nested a thousand deep made the standard parser raise ``RecursionError``: a 500 on
+every JSON endpoint, the unauthenticated token endpoint included. No request of this API
+nests deeper than a few levels, so anything beyond ``MAX_DEPTH`` is a clear 400.
+"""
 
 from typing import Any
 
+from rest_framework import parsers
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+
+MAX_DEPTH = 32
 
 
-class BoundedJSONParser(JSONParser):
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+def depth(data: Any) -> int:
+    """How deeply ``data`` nests lists and objects (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:
-            raise ParseError("JSON parse error - the body is nested too deeply.") from error
+            raise ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.") from error
+        if depth(data) > MAX_DEPTH:
+            raise ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.")
+        return data

@@ -1,7 +1,14 @@
-"""Checks for uploaded evidence files: size (413) and type (400), with their SHA-256."""
+"""Checks for uploaded evidence files: size (413) and type (400), with their SHA-256.
 
+A binary type must start with its magic bytes; a text type must be UTF-8 text throughout
+(no control character but tab, line breaks, form feed and escape; no invalid sequence: a
+program or a PDF renamed ``.txt`` is refused), and a
+``.json`` file must parse as JSON."""
+
+import codecs
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +32,11 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
 }
 
 
+# Bytes no text file holds: the C0 controls but tab, line feed, form feed, carriage return
+# and escape (terminal logs keep their colours), and DEL.
+NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     name: str
@@ -45,26 +57,39 @@ def check_upload(upload: UploadedFile, *, field: str = "files") -> CheckedUpload
     content_type, magics = ALLOWED_TYPES[suffix]
     digest = hashlib.sha256()
     head = b""
-    text = magics is None
+    text = codecs.getincrementaldecoder("utf-8")() if magics is None else None
+    is_text = True
     for chunk in upload.chunks():
         if len(head) < 16:
             head += chunk[:16]
         digest.update(chunk)
-        if text and b"\x00" in chunk:
-            raise Invalid(fields={field: [f"{name}: the content is not text."]})
+        if text is not None and is_text:
+            is_text = _text_chunk(text, chunk)
     upload.seek(0)
     if magics is not None and not any(head.startswith(m) for m in magics):
         raise Invalid(fields={field: [f"{name}: the content is not a {suffix[1:]} file."]})
-    if suffix == ".json" and not _is_json(upload):
-        raise Invalid(fields={field: [f"{name}: the content is not JSON."]})
+    if text is not None and not (is_text and _text_chunk(text, b"", final=True)):
+        raise Invalid(fields={field: [f"{name}: the content is not UTF-8 text."]})
+    if suffix == ".json" and not _parses_as_json(upload):
+        raise Invalid(fields={field: [f"{name}: the content is not valid JSON."]})
     return CheckedUpload(name=name, size=upload.size, sha256=digest.hexdigest(), content_type=content_type)
 
 
-def _is_json(upload: UploadedFile) -> bool:
-    """Whether the (size-checked) file parses as JSON; deep nesting and huge numbers too are not."""
+def _text_chunk(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> bool:
+    if NOT_TEXT.search(chunk):
+        return False
+    try:
+        decoder.decode(chunk, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parses_as_json(upload: UploadedFile) -> bool:
+    """Whether the (size-bounded, already UTF-8) file is one JSON document."""
     try:
         json.loads(upload.read())
-    except (RecursionError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except (ValueError, RecursionError):
         return False
     finally:
         upload.seek(0)

@@ -397,3 +397,20 @@ def test_an_unreleased_parent_is_named_nowhere_on_the_register(world, api, clien
     page = client.get("/register/").content.decode()
     assert "Secretparent" not in page and "a model not on the register (fine-tune)" in page
     assert "Publicparent 1.0 (merge)" in page
+
+
+@pytest.mark.parametrize("deep", [40, 1000, 100_000])
+@pytest.mark.parametrize("path, who", [("/api/v1/auth/token/", None), ("/api/v1/models/", "dev_aurora")])
+def test_json_nested_too_deep_is_a_clear_400(world, api, path, who, deep):
+    """Issue 17, item 19: every JSON endpoint, the unauthenticated token endpoint included."""
+    body = "[" * deep + "]" * deep
+    client = api(getattr(world, who) if who else None)
+    response = client.generic("POST", path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested deeper than 32 levels" in response.json()["detail"]
+    assert not AIModel.objects.exists()
+
+
+def test_a_token_login_with_an_overlong_username_is_a_clear_400(world, api):
+    response = api().post("/api/v1/auth/token/", {"username": "u" * 300, "password": "x"}, format="json")
+    assert response.status_code == 400 and "username" in response.json()

@@ -316,6 +316,33 @@ def test_token_endpoint_is_rate_limited(db, fresh_cache):
     assert "detail" in response.json() and response.has_header("Retry-After")
 
 
+def test_a_rotating_x_forwarded_for_does_not_escape_the_login_rate_limit(db, fresh_cache):
+    """Issue 17, item 23: with no trusted proxy, the client's own header is not its address."""
+    allowed = requests_allowed(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"])
+    api = APIClient()
+    for i in range(allowed):
+        response = api.post(
+            "/api/v1/auth/token/", {"username": f"nobody-{i}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        )
+        assert response.status_code == 401, (i, response.status_code)
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "nobody-last", "password": "x"}, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert response.status_code == 429
+
+
+def test_only_the_configured_proxies_are_believed(rf):
+    from governance.platform.client_ip import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7", REMOTE_ADDR="10.0.0.2")
+    with override_settings(TRUSTED_PROXY_COUNT=0):
+        assert client_ip(request) == "10.0.0.2"
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        assert client_ip(request) == "198.51.100.7", "the forged left-hand entry is not believed"
+    with override_settings(TRUSTED_PROXY_COUNT=5):
+        assert client_ip(request) == "6.6.6.6"
+
+
 def test_production_throttles_answer_429(world, fresh_cache, monkeypatch):
     """The production throttle classes, with tiny rates: DRF binds both at import, so patch them."""
     import governance.settings as production
@@ -484,3 +511,33 @@ def test_an_oversized_request_body_answers_413_with_a_json_detail(world):
     response = api.post("/api/v1/models/", body, content_type="application/json")
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "name, content, accepted",
+    [
+        ("notes.txt", "Réunion du comité, 3 décembre.\n".encode(), True),
+        ("audit.csv", b"user,date\na,2026-11-01\n", True),
+        ("report.json", b'{"ok": true, "rows": [1, 2]}', True),
+        ("program.txt", b"\x7fELF\x02\x01\x01" + b"x" * 64, False),  # no NUL in the head, not text
+        ("late-nul.txt", b"a" * 5000 + b"\x00", False),
+        ("latin1.csv", "caf\xe9,1\n".encode("latin-1"), False),
+        ("renamed.txt", b"%PDF-1.4\n\xe2\xe3\xcf\xd3\n", False),
+        ("broken.json", b'{"ok": tru', False),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, False),
+    ],
+)
+def test_text_files_are_checked_to_the_end(name, content, accepted):
+    """Issue 17, item 23: a file with a text extension is UTF-8 text throughout (and JSON
+    parses), not merely free of NUL in its first bytes."""
+    from governance.platform.errors import Invalid
+    from governance.platform.uploads import check_upload
+
+    upload = SimpleUploadedFile(name, content)
+    if accepted:
+        assert check_upload(upload).size == len(content)
+        assert upload.read() == content, "the file is left readable from the start"
+    else:
+        with pytest.raises(Invalid) as refused:
+            check_upload(upload)
+        assert name in refused.value.fields["files"][0]

@@ -285,3 +285,14 @@ def test_a_closed_contest_shows_no_decision_due(world):
     cases.dismiss_contest(contest=contest, by=world.regulator, reasons="Filed by mistake.")
     page = client_for(world.dev_aurora).get(f"/contests/{contest.pk}/").content.decode()
     assert "Decision due" not in page and "Dismissed on" in page and "no decision is due" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/audit/?object_type=%00", "/audit/?object_type=a%00b&page=2", "/register/?search=%00", "/models/?x%00=1"],
+)
+def test_a_null_character_in_a_page_address_is_a_clear_400(world, path):
+    """Issue 17, item 19: PostgreSQL text holds no NUL; the page says so instead of a 500."""
+    response = client_for(world.regulator).get(path)
+    assert response.status_code == 400
+    assert "null character" in response.content.decode()

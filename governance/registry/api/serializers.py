@@ -125,7 +125,7 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(max_length=150)  # Django's username length; longer is no user
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=4096)
     scope = serializers.ChoiceField(choices=ApiToken.Scope.choices, required=False, default="", allow_blank=True)
 
