@@ -158,7 +158,7 @@ def test_production_settings_are_hardened(tmp_path):
 @pytest.mark.parametrize(
     "redis_url, cache, sessions",
     [
-        ("redis://127.0.0.1:6379/0", "django.core.cache.backends.redis.RedisCache", "cached_db"),
+        ("redis://127.0.0.1:6379/0", "governance.platform.cache.ResilientRedisCache", "cached_db"),
         ("", "django.core.cache.backends.locmem.LocMemCache", "db"),
     ],
 )
