@@ -1,6 +1,7 @@
 """Roles are Django groups (SPEC section 1). The permission matrix (section 15) is read
 through these predicates, never by testing group names elsewhere."""
 
+from functools import cache
 from typing import Any
 
 REGULATOR = "regulator"
@@ -18,24 +19,37 @@ ALL_ROLES = (REGULATOR, BOARD, COMPLIANCE, DEVELOPER, EVALUATOR, AUDITOR, REQUES
 OVERSIGHT_ROLES = frozenset({REGULATOR, BOARD, COMPLIANCE, AUDITOR})
 
 
+@cache
+def _identify_sql() -> str:
+    """The one query behind every permission check, written out once: compiled by the ORM on
+    each request it cost more than it took to run."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from governance.registry.models import Membership, Organization
+
+    quote = connection.ops.quote_name
+    User = get_user_model()
+    groups = User.groups.through
+    group = groups._meta.get_field("group").related_model
+    return (
+        f"SELECT g.name, m.organization_id, o.kind FROM {quote(User._meta.db_table)} u "
+        f"LEFT JOIN {quote(groups._meta.db_table)} ug ON ug.user_id = u.id "
+        f"LEFT JOIN {quote(group._meta.db_table)} g ON g.id = ug.group_id "
+        f"LEFT JOIN {quote(Membership._meta.db_table)} m ON m.user_id = u.id "
+        f"LEFT JOIN {quote(Organization._meta.db_table)} o ON o.id = m.organization_id "
+        "WHERE u.id = %s"
+    )
+
+
 def _identify(user: Any) -> None:
     """Read the user's roles and organisation (its id and kind) in one query and keep them
     on the user for the request (every permission check and cached read needs both)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import OuterRef, Subquery
+    from django.db import connection
 
-    from governance.registry.models import Membership
-
-    membership = Membership.objects.filter(user_id=OuterRef("pk"))
-    rows = list(
-        get_user_model()
-        ._default_manager.filter(pk=user.pk)
-        .annotate(
-            organization_id=Subquery(membership.values("organization_id")[:1]),
-            organization_kind=Subquery(membership.values("organization__kind")[:1]),
-        )
-        .values_list("groups__name", "organization_id", "organization_kind")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_identify_sql(), [user.pk])
+        rows = cursor.fetchall()
     user._aperture_roles = frozenset(name for name, _, _ in rows if name in ALL_ROLES)
     user._aperture_org_id = rows[0][1] if rows else None
     user._aperture_org_kind = rows[0][2] if rows else None
