@@ -381,15 +381,19 @@ def gate_fixture(regulator) -> tuple[str, str]:
 
     from governance.access import services as access
     from governance.access import signup
+    from governance.registry.management.commands.generate_load_data import LOAD_MARK, LOAD_PREFIX
     from governance.registry.models import AIModel, Membership, Organization
     from governance.registry.services import issue_token
 
+    # Named as load data, so that the next run finds only load data in the database.
     User = get_user_model()
     model = AIModel.objects.filter(current_tier=2).order_by("pk").first()
-    host, _ = Organization.objects.get_or_create(name="Bench Hub", defaults={"kind": Organization.Kind.HOST})
-    hub, _ = User.objects.get_or_create(username="bench-hub")
-    developer, _ = User.objects.get_or_create(username="bench-developer")
-    requester, _ = User.objects.get_or_create(username="bench-requester")
+    host, _ = Organization.objects.get_or_create(
+        name="Load Hub", defaults={"kind": Organization.Kind.HOST, "jurisdiction": LOAD_MARK}
+    )
+    hub, _ = User.objects.get_or_create(username=f"{LOAD_PREFIX}hub")
+    developer, _ = User.objects.get_or_create(username=f"{LOAD_PREFIX}gate-developer")
+    requester, _ = User.objects.get_or_create(username=f"{LOAD_PREFIX}requester")
     for user, org, role in ((hub, host, "host"), (developer, model.developer, "developer")):
         Membership.objects.get_or_create(user=user, defaults={"organization": org})
         user.groups.add(Group.objects.get_or_create(name=role)[0])
