@@ -381,6 +381,7 @@ def gate_fixture(regulator) -> tuple[str, str]:
 
     from governance.access import services as access
     from governance.access import signup
+    from governance.access.selectors import attestation_in_force
     from governance.registry.management.commands.generate_load_data import LOAD_MARK, LOAD_PREFIX
     from governance.registry.models import AIModel, Membership, Organization
     from governance.registry.services import issue_token
@@ -399,9 +400,7 @@ def gate_fixture(regulator) -> tuple[str, str]:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     signup.update_profile(by=requester, legal_name="Bench Requester", country="NL", affiliation=None)
     if not model.access_grants.filter(requester=requester, state="active").exists():
-        request = access.file_request(
-            by=requester, model=model, attestation_version=access.attestation_in_force(2).version
-        )
+        request = access.file_request(by=requester, model=model, attestation_version=attestation_in_force(2).version)
         access.verify_identity(by=regulator, access_request=request)
         access.approve(by=developer, access_request=request)
     _, key = issue_token(user=hub, scope="access:check")

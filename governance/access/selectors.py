@@ -15,23 +15,25 @@ from governance.registry.roles import (
 )
 
 
-def _scope(user: Any, *, requester_field: str, model_field: str) -> Q | None:
+def _scope(user: Any) -> Q | None:
     """None: everything. Otherwise the rows ``user`` may see: their own as a requester, the
     developer's own models'. (Institution verifiers and hosts add theirs in the callers.)"""
     if sees_all_dossiers(user):
         return None
-    condition = Q(**{requester_field: user.pk})
+    condition = Q(requester_id=user.pk)
     org_id = organization_id_of(user)
     if org_id is not None and has_role(user, "developer"):
-        condition |= Q(**{f"{model_field}__developer_id": org_id})
+        condition |= Q(model__developer_id=org_id)
     return condition
 
 
 def visible_requests(user: Any) -> QuerySet[AccessRequest]:
-    requests = AccessRequest.objects.select_related("model", "requester", "attestation", "affiliation", "decided_by")
+    requests = AccessRequest.objects.select_related(
+        "model", "requester__requester_profile", "attestation", "affiliation", "decided_by"
+    )
     if not user.is_authenticated:
         return requests.none()
-    condition = _scope(user, requester_field="requester_id", model_field="model")
+    condition = _scope(user)
     if condition is None:
         return requests
     if is_institution_verifier(user):
@@ -43,7 +45,7 @@ def visible_grants(user: Any) -> QuerySet[AccessGrant]:
     grants = AccessGrant.objects.select_related("model", "requester", "request")
     if not user.is_authenticated:
         return grants.none()
-    condition = _scope(user, requester_field="requester_id", model_field="model")
+    condition = _scope(user)
     return grants if condition is None else grants.filter(condition)
 
 
@@ -53,7 +55,7 @@ def visible_register(user: Any) -> QuerySet[RegisterEntry]:
     entries = RegisterEntry.objects.select_related("model", "requester", "host", "grant__request")
     if not user.is_authenticated:
         return entries.none()
-    condition = _scope(user, requester_field="requester_id", model_field="model")
+    condition = _scope(user)
     if condition is None:
         return entries
     if is_host(user):
@@ -63,3 +65,8 @@ def visible_register(user: Any) -> QuerySet[RegisterEntry]:
 
 def attestations_in_force() -> QuerySet[Attestation]:
     return Attestation.objects.filter(in_force=True).order_by("tier")
+
+
+def attestation_in_force(tier: int) -> Attestation | None:
+    """The attestation a request for a model of ``tier`` must name (None for tiers 1 and 4)."""
+    return Attestation.objects.filter(tier=tier, in_force=True).first()

@@ -11,15 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.access.models import AccessGrant, AccessRequest, Attestation, RegisterEntry, RequesterProfile
+from governance.access.selectors import attestation_in_force
 from governance.audit.services import PendingEvent, created, record, record_many
 from governance.cases.references import next_reference
 from governance.notifications.models import Notification
 from governance.notifications.services import members_of, notify, send_in_bulk
 from governance.platform.errors import Conflict, IllegalTransition, Invalid, NotAllowed, NotVisible
+from governance.platform.transitions import target_state
 from governance.registry.models import AIModel
 from governance.registry.roles import is_adjudicator, is_developer, is_institution_verifier, organization_id_of
 from governance.tiering import access as rule
-from governance.tiering import transitions
 from governance.tiering.calendar import add_months
 
 REQUEST_FIELDS = (
@@ -35,13 +36,6 @@ REQUEST_FIELDS = (
 OPEN_STATES = ("submitted", "identity_verified", "affiliation_confirmed")
 
 
-def _target(kind: str, action: str, state: str, label: str) -> str:
-    target = transitions.leads_to(kind, action, state)
-    if target is None:
-        raise IllegalTransition(f"Cannot {action.replace('_', ' ')} an {label} that is {state.replace('_', ' ')}.")
-    return target
-
-
 def _lock(access_request: AccessRequest) -> AccessRequest:
     return (
         AccessRequest.objects.select_for_update(of=("self",))
@@ -52,7 +46,7 @@ def _lock(access_request: AccessRequest) -> AccessRequest:
 
 def _move(access_request: AccessRequest, action: str, *, by: Any, extra: dict[str, list[Any]] | None = None) -> None:
     before = access_request.state
-    access_request.state = _target("accessrequest", action, before, "access request")
+    access_request.state = target_state("accessrequest", action, before, "access request")
     record(
         actor=by,
         action=f"access_request.{action}",
@@ -79,10 +73,6 @@ def _tell_requester(access_request: AccessRequest, subject: str, body: str = "")
 
 def _is_developer_of(user: Any, model: AIModel) -> bool:
     return is_developer(user) and organization_id_of(user) == model.developer_id
-
-
-def attestation_in_force(tier: int) -> Attestation | None:
-    return Attestation.objects.filter(tier=tier, in_force=True).first()
 
 
 def file_request(*, by: Any, model: AIModel, purpose: str = "", attestation_version: str) -> AccessRequest:
@@ -331,7 +321,7 @@ def _end(
     grants = list(grants)
     state, kind, word = _END[action]
     for grant in grants:
-        _target("accessgrant", action, grant.state, "access grant")
+        target_state("accessgrant", action, grant.state, "access grant")
     if not grants:
         return []
     AccessGrant.objects.filter(pk__in=[g.pk for g in grants]).update(state=state, ended_at=now, reasons=reasons)

@@ -16,6 +16,7 @@ from governance.access.models import RequesterProfile
 from governance.audit.services import record
 from governance.platform.countries import is_country
 from governance.platform.errors import Conflict, Invalid
+from governance.platform.jobs import SEND_SIGNUP_CONFIRMATION, enqueue
 from governance.registry.models import Organization
 from governance.registry.roles import REQUESTER
 
@@ -77,16 +78,24 @@ def sign_up(
                 "affiliation": [None, profile.affiliation_id],
             },
         )
-        link = f"{settings.SITE_URL}/accounts/confirm/{signing.dumps(user.pk, salt=SALT)}/"
-        transaction.on_commit(
-            lambda: send_mail(
-                "Confirm your Aperture account",
-                f"Open this link within {settings.SIGNUP_CONFIRM_DAYS} days to confirm your account:\n{link}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
-        )
+        enqueue(SEND_SIGNUP_CONFIRMATION, user.pk)
     return user
+
+
+def send_confirmation(*, user_id: int) -> bool:
+    """E-mail the signed confirmation link (the job of a sign-up; SMTP stays out of the
+    request). Nothing is sent for an account that is already confirmed or gone."""
+    profile = RequesterProfile.objects.select_related("user").filter(user_id=user_id).first()
+    if profile is None or profile.email_confirmed_at is not None:
+        return False
+    link = f"{settings.SITE_URL}/accounts/confirm/{signing.dumps(user_id, salt=SALT)}/"
+    send_mail(
+        "Confirm your Aperture account",
+        f"Open this link within {settings.SIGNUP_CONFIRM_DAYS} days to confirm your account:\n{link}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [profile.user.email],
+    )
+    return True
 
 
 def confirm_email(*, token: str) -> Any:

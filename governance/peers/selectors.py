@@ -1,7 +1,5 @@
 """Divergences between our tiers and peers' (SPEC 23), for the API, the page and the register."""
 
-from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from governance.peers.models import PeerDetermination
@@ -53,15 +51,3 @@ def divergences(user: Any, *, model_id: int | None = None, peer_id: int | None =
             )
         )
     return found
-
-
-def peer_tiers_by_model(model_ids: Iterable[int]) -> dict[int, list[tuple[str, str, int]]]:
-    """``{model id: [(peer, jurisdiction, tier)]}`` for the public register."""
-    tiers: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
-    for model_id, peer, jurisdiction, tier in (
-        PeerDetermination.objects.filter(model_id__in=list(model_ids))
-        .order_by("peer__name")
-        .values_list("model_id", "peer__name", "peer__jurisdiction", "tier")
-    ):
-        tiers[model_id].append((peer, jurisdiction, tier))
-    return tiers

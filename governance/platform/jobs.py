@@ -18,6 +18,7 @@ REVALIDATE_MODEL = "governance.revalidate_model"
 REVALIDATE_MODELS = "governance.revalidate_models"
 REVALIDATE_ALL = "governance.revalidate_all"
 SEND_NOTIFICATION_EMAILS = "governance.notifications.tasks.send_notification_emails"
+SEND_SIGNUP_CONFIRMATION = "governance.access.tasks.send_signup_confirmation"
 
 
 def _named(name: str) -> Task:

@@ -25,7 +25,13 @@ from governance.access.api.serializers import (
     OptionalReasonsSerializer,
 )
 from governance.access.filters import AccessGrantFilter, AccessRequestFilter, RegisterEntryFilter
-from governance.access.selectors import attestations_in_force, visible_grants, visible_register, visible_requests
+from governance.access.selectors import (
+    attestation_in_force,
+    attestations_in_force,
+    visible_grants,
+    visible_register,
+    visible_requests,
+)
 from governance.platform.errors import Invalid, NotVisible
 from governance.registry import services as registry
 from governance.registry.api.serializers import AIModelSerializer
@@ -189,7 +195,7 @@ class GatingView(APIView):
         model = (visible_models(request.user) | public_models()).filter(pk=pk).first()
         if model is None:
             raise NotVisible("Not found.")
-        attestation = services.attestation_in_force(model.current_tier) if model.current_tier else None
+        attestation = attestation_in_force(model.current_tier) if model.current_tier else None
         metadata = huggingface.gating(model, attestation, request_url=request.build_absolute_uri(f"/access/{pk}/"))
         return Response(
             {

@@ -20,11 +20,11 @@ from governance.cases.services.common import (
     Determine,
     attach_files,
     eligible_adjudicator,
-    target_state,
 )
 from governance.determinations.models import Determination
 from governance.notifications.services import members_of, notify, users_with_role
 from governance.platform.errors import Conflict, Invalid, NotAllowed
+from governance.platform.transitions import target_state
 from governance.registry.roles import BOARD, REGULATOR, is_adjudicator, is_developer, organization_id_of
 from governance.tiering import clocks
 

@@ -6,10 +6,8 @@ from typing import Any, Protocol
 from django.core.files.uploadedfile import UploadedFile
 
 from governance.cases.models import CaseFile, ConflictOfInterest
-from governance.platform.errors import IllegalTransition
 from governance.platform.uploads import check_upload
 from governance.registry.roles import is_adjudicator, organization_id_of
-from governance.tiering import transitions
 
 
 class Determine(Protocol):
@@ -21,16 +19,6 @@ class Determine(Protocol):
 CONTEST_TRANSITIONS = "contest"
 APPEAL_TRANSITIONS = "appeal"
 REREVIEW_TRANSITIONS = "rereview"
-
-
-def target_state(kind: str, action: str, state: str, label: str) -> str:
-    """The state ``action`` leads to from ``state`` (``governance.tiering.transitions``), or
-    409 if it is not allowed there."""
-    target = transitions.leads_to(kind, action, state)
-    if target is None:
-        readable = action.replace("_", " ")
-        raise IllegalTransition(f"Cannot {readable} a {label} that is {state.replace('_', ' ')}.")
-    return target
 
 
 def is_conflicted(user: Any, organization_id: int) -> bool:

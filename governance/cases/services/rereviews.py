@@ -11,12 +11,13 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
 from governance.cases.references import reserve_references
-from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine, target_state
+from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine
 from governance.determinations.models import Determination
 from governance.notifications.models import Notification
 from governance.notifications.services import member_ids_by_organization, send_in_bulk
 from governance.platform.bulk_insert import insert_rows_returning_ids
 from governance.platform.errors import Invalid, NotAllowed
+from governance.platform.transitions import target_state
 from governance.registry.models import AIModel
 from governance.registry.roles import is_adjudicator
 

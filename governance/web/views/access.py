@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from governance.access import services, signup
 from governance.access.filters import RegisterEntryFilter
 from governance.access.models import AccessCondition, AccessGrant, AccessRequest, RequesterProfile
-from governance.access.selectors import visible_grants, visible_register, visible_requests
+from governance.access.selectors import attestation_in_force, visible_grants, visible_register, visible_requests
 from governance.platform.errors import DomainError, Invalid
 from governance.registry.roles import has_role, is_developer, is_institution_verifier, organization_id_of
 from governance.registry.selectors import public_models, visible_models
@@ -84,7 +84,7 @@ def request_access(request: HttpRequest, pk: int) -> HttpResponse:
     models = public_models() | (visible_models(request.user) if request.user.is_authenticated else public_models())
     model = get_object_or_404(models.select_related("developer"), pk=pk)
     condition = AccessCondition.objects.filter(tier=model.current_tier).first()
-    attestation = services.attestation_in_force(model.current_tier) if model.current_tier else None
+    attestation = attestation_in_force(model.current_tier) if model.current_tier else None
     refusal = rule.requestable(model.current_tier)
     form = AccessRequestForm(
         request.POST or None, initial={"attestation_version": attestation.version if attestation else ""}

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from governance.access import gate, signup
 from governance.access import services as access
+from governance.access.selectors import attestation_in_force
 from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.cases import services as cases
@@ -527,7 +528,7 @@ class Command(BaseCommand):
         institution = self.users["institution"]
 
         def file(model, who, purpose=""):
-            version = access.attestation_in_force(model.current_tier).version
+            version = attestation_in_force(model.current_tier).version
             return access.file_request(by=who, model=model, purpose=purpose, attestation_version=version)
 
         def dev(model):
