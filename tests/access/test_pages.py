@@ -64,3 +64,33 @@ def test_the_register_page_refuses_a_bad_period_clearly(gate):
     approved(gate, model, gate.member, purpose="")
     response = client_for(gate.world.compliance).get(f"/access/register/?model={model.pk}&since=yesterday")
     assert response.status_code == 400 and b"valid date" in response.content
+
+
+def test_the_queues_ask_the_same_queries_for_one_request_or_many(gate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.access import services, signup
+
+    model = gate.model(3, "Lumen-3B")
+
+    def file_as(index: int) -> None:
+        user = type(gate.member).objects.create_user(f"lab{index}", password="governance-demo")
+        signup.update_profile(by=user, legal_name=f"Lab {index}", country="NL", affiliation=gate.institute)
+        filed = services.file_request(by=user, model=model, purpose="Study", attestation_version="1")
+        services.verify_identity(by=gate.world.dev_aurora, access_request=filed)
+
+    developer, institution = client_for(gate.world.dev_aurora), client_for(gate.institution)
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queue:
+            developer.get("/access/queue/")
+        with CaptureQueriesContext(connection) as verifier:
+            institution.get("/access/institution/")
+        return len(queue), len(verifier)
+
+    file_as(0)
+    few = counts()
+    for index in range(1, 6):
+        file_as(index)
+    assert counts() == few
