@@ -367,6 +367,10 @@ CONSULTATION_DEFAULT_DAYS = int(os.environ.get("CONSULTATION_DEFAULT_DAYS", "30"
 REVALIDATION_CHUNK_SIZE = int(os.environ.get("REVALIDATION_CHUNK_SIZE", "2000"))
 # Revalidation writes this many lanes side by side (threads; PostgreSQL only).
 REVALIDATION_LANES = int(os.environ.get("REVALIDATION_LANES", "2"))
+# A run shared by workers cuts what it writes into at least this many chunks (none smaller
+# than REVALIDATION_MIN_CHUNK models), so that every worker has a share.
+REVALIDATION_MIN_CHUNKS = int(os.environ.get("REVALIDATION_MIN_CHUNKS", "4"))
+REVALIDATION_MIN_CHUNK = int(os.environ.get("REVALIDATION_MIN_CHUNK", "200"))
 
 LOGGING = {
     "version": 1,

@@ -230,8 +230,9 @@ def _send(run: RevalidationRun) -> None:
 
 def _planned(threshold_set: ThresholdSet, chunk_size: int) -> tuple[int, list[list[ChunkPlan]]]:
     """How many models the sweep decides, and the chains of chunks to write: whole lineage
-    trees packed into chunks of at most ``chunk_size`` models; a larger tree is a chain of
-    its own, cut in the sweep's order (each parent before its derivatives)."""
+    trees packed into chunks of at most ``chunk_size`` models (smaller when there is little
+    to write, so that it still comes in ``REVALIDATION_MIN_CHUNKS`` shares); a larger tree is
+    a chain of its own, cut in the sweep's order (each parent before its derivatives)."""
     report = RunReport()
     rules = Rules(threshold_set)
     trees: dict[int, list[int]] = {}
@@ -242,6 +243,10 @@ def _planned(threshold_set: ThresholdSet, chunk_size: int) -> tuple[int, list[li
             trees.setdefault(root, []).append(swept.model_id)
             if swept.parent_id is not None:
                 parent_of[swept.model_id] = swept.parent_id
+
+    to_write = sum(len(ids) for ids in trees.values())
+    shared = -(-to_write // max(1, settings.REVALIDATION_MIN_CHUNKS))  # every worker gets a share
+    chunk_size = min(chunk_size, max(shared, settings.REVALIDATION_MIN_CHUNK))
 
     def chunk(ids: list[int]) -> ChunkPlan:
         return ids, {parent_of[pk]: verdicts.in_force[parent_of[pk]] for pk in ids if pk in parent_of}
