@@ -135,6 +135,10 @@ def claim_chunk(chunk_id: int) -> RevalidationChunk | None:
     return chunk
 
 
+def running_run_of_chunk(chunk_id: int) -> RevalidationRun | None:
+    return RevalidationRun.objects.filter(chunks=chunk_id, state=State.RUNNING).first()
+
+
 def chunk_done(chunk: RevalidationChunk, *, changes: int) -> None:
     """Mark a claimed chunk written, in the transaction that wrote it."""
     RevalidationChunk.objects.filter(pk=chunk.pk).update(state=Chunk.DONE, changes=changes)

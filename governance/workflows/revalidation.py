@@ -272,10 +272,11 @@ def write_chunk(chunk_id: int) -> int:
     bring the run's counters up to date, finishing it after its last chunk. Returns how
     many determinations the chunk wrote."""
     changes = 0
-    run = None
+    superseded = False
     with transaction.atomic(), appended_last():
         chunk = runs.claim_chunk(chunk_id)
-        if chunk is not None:
+        superseded = chunk is not None and chunk.run.threshold_set.status != ThresholdSet.Status.IN_FORCE
+        if chunk is not None and not superseded:
             run = chunk.run
             _chunk_settings()
             parent_tiers = {int(pk): tier for pk, tier in chunk.parent_tiers.items()}
@@ -288,8 +289,11 @@ def write_chunk(chunk_id: int) -> int:
             )
             changes = len(written)
             runs.chunk_done(chunk, changes=changes)
-    if run is not None:
-        runs.refresh(run)
+    if superseded:  # never write under a set that is no longer in force
+        runs.chunk_failed(chunk_id, "Its threshold set is no longer in force; the run of the set in force covers it.")
+    # Also after a chunk found written: its worker may have died before this step.
+    if (running := runs.running_run_of_chunk(chunk_id)) is not None:
+        runs.refresh(running)
     return changes
 
 
@@ -297,9 +301,8 @@ def chunk_failed(chunk_id: int, error: str) -> None:
     """A chunk's task gave up (its retries spent): the chunk and those after it in its
     chain are failed, and the run fails once nothing else is left to write."""
     runs.chunk_failed(chunk_id, error)
-    run = RevalidationRun.objects.filter(chunks=chunk_id).first()
-    if run is not None:
-        runs.refresh(run)
+    if (running := runs.running_run_of_chunk(chunk_id)) is not None:
+        runs.refresh(running)
 
 
 def resume_run(*, run: RevalidationRun, by: Any) -> RevalidationRun:

@@ -195,20 +195,8 @@ def test_runs_are_listed_for_oversight_roles_only(world, api, django_assert_max_
     assert body["count"] == 4  # the world's first set, and three more
     latest = body["results"][0]
     assert latest["threshold_set_version"] == "2027.3" and latest["state"] == "succeeded"
-    assert set(latest) == {
-        "id",
-        "threshold_set",
-        "threshold_set_version",
-        "state",
-        "models_done",
-        "models_total",
-        "changes",
-        "errors",
-        "failure",
-        "queued_at",
-        "started_at",
-        "finished_at",
-    }
+    fields = "id threshold_set threshold_set_version state models_done models_total changes errors failure"
+    assert set(latest) == {*fields.split(), "queued_at", "started_at", "finished_at"}
     assert api(world.auditor).get(f"/api/v1/revalidation-runs/{latest['id']}/").json()["id"] == latest["id"]
     assert api(world.board).get("/api/v1/revalidation-runs/?state=failed").json()["count"] == 0
     assert api(world.dev_aurora).get("/api/v1/revalidation-runs/").status_code == 403
@@ -242,3 +230,19 @@ def test_open_run_finds_the_run_an_activation_racing_it_queued(world):
     first = runs.open_run(shifted)
     second = runs.open_run(shifted)  # the unique constraint answers, the open run is found
     assert first.pk == second.pk and RevalidationRun.objects.filter(threshold_set=shifted).count() == 1
+
+
+def test_chunks_of_a_set_superseded_mid_run_write_nothing_and_the_run_says_why(world, on_workers):
+    population(world, n=12, seed=5)
+    shifted = put_in_force(world, STRICTER)
+    run = run_revalidation(shifted.pk)
+    chains = on_workers.pop(0)
+    write_chunk(chains[0][0])
+    written = Determination.objects.filter(threshold_set=shifted).count()
+    put_in_force(world, STRICTER, version="2027.2")  # a later set overtakes it
+    for chain in chains:
+        for pk in chain:
+            write_chunk(pk)
+    assert Determination.objects.filter(threshold_set=shifted).count() == written
+    run.refresh_from_db()
+    assert run.state == "failed" and "no longer in force" in run.failure

@@ -28,7 +28,13 @@ from governance.determinations.preview import impact_preview
 from governance.notifications.models import Notification
 from governance.registry.models import AIModel
 from tests.conftest import World
-from tests.hardening.test_worker_kill import MODELS, SHIFTED, populate, wait_for_other_sessions_to_end
+from tests.hardening.test_worker_kill import (
+    MODELS,
+    SHIFTED,
+    assert_moved_as_previewed,
+    populate,
+    wait_for_other_sessions_to_end,
+)
 from tests.jobs.test_worker_integration import ROOT, database_url
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -129,14 +135,8 @@ def test_a_run_survives_a_killed_worker_without_losing_or_repeating_anything(set
     in_force = Determination.objects.filter(status="in_force")
     assert in_force.count() == MODELS == in_force.values("model").distinct().count()
 
+    assert_moved_as_previewed(before, target, up, down)
     tiers = dict(AIModel.objects.values_list("id", "current_tier"))
-    pending = dict(Determination.objects.filter(status="pending_confirmation").values_list("model_id", "tier"))
-    for pk in up:
-        assert tiers[pk] == target[pk], f"model {pk} escalation lost"
-    for pk in down:
-        assert tiers[pk] == before[pk] and pending.get(pk) == target[pk], f"model {pk} relaxation lost"
-    for pk in set(before) - up - down:
-        assert tiers[pk] == before[pk] and pk not in pending
 
     # Re-reviews: one per changed model, none twice.
     shift_reviews = ReReview.objects.filter(trigger="baseline_shift")
