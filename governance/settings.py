@@ -177,6 +177,14 @@ TASKS_EAGER = env_bool("TASKS_EAGER")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # A message a worker took but never acknowledged (it died) returns to its queue after
+    # this many seconds: longer than any one task (a revalidation chunk takes seconds).
+    _visibility = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility,
+        "unacked_restore_interval": max(1, min(10, _visibility // 4)),
+        "unacked_restore_throttle": 1,
+    }
     # Shared by every web process: API throttles and cached reads hold across workers.
     CACHES = {
         "default": {
@@ -208,6 +216,8 @@ else:
 # stale; the timeout only bounds how long an entry nobody asks for again keeps its memory.
 READ_CACHE_SECONDS = int(os.environ.get("READ_CACHE_SECONDS", "300"))
 CELERY_TASK_ALWAYS_EAGER = TASKS_EAGER
+# The queue jobs go to, and the one a worker sends the next link of a chain to.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -357,6 +367,10 @@ CONSULTATION_DEFAULT_DAYS = int(os.environ.get("CONSULTATION_DEFAULT_DAYS", "30"
 REVALIDATION_CHUNK_SIZE = int(os.environ.get("REVALIDATION_CHUNK_SIZE", "2000"))
 # Revalidation writes this many lanes side by side (threads; PostgreSQL only).
 REVALIDATION_LANES = int(os.environ.get("REVALIDATION_LANES", "2"))
+# A run shared by workers cuts what it writes into at least this many chunks (none smaller
+# than REVALIDATION_MIN_CHUNK models), so that every worker has a share.
+REVALIDATION_MIN_CHUNKS = int(os.environ.get("REVALIDATION_MIN_CHUNKS", "4"))
+REVALIDATION_MIN_CHUNK = int(os.environ.get("REVALIDATION_MIN_CHUNK", "200"))
 
 LOGGING = {
     "version": 1,

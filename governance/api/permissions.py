@@ -57,6 +57,13 @@ class PreviewsThresholds(BasePermission):
         return has_role(request.user, REGULATOR, BOARD, "auditor")
 
 
+class OverseesRevalidation(BasePermission):
+    message = "Only regulators, the board and auditors follow revalidation runs."
+
+    def has_permission(self, request, view) -> bool:
+        return has_role(request.user, REGULATOR, BOARD, "auditor")
+
+
 class ReadOnlyOrRegulator(BasePermission):
     message = "Only the regulator may change this."
 

@@ -72,3 +72,72 @@ class Determination(models.Model):
     @property
     def is_relaxation(self) -> bool:
         return self.previous_tier is not None and self.tier < self.previous_tier
+
+
+class RevalidationRun(models.Model):
+    """One revalidation of every model under a threshold set (SPEC sections 8 and 19): its
+    state, how far it has got and, if it failed, why. At most one run of a set is open
+    (queued, running or failed) at a time, so two activations racing start one run."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    OPEN_STATES = (State.QUEUED, State.RUNNING, State.FAILED)
+
+    threshold_set = models.ForeignKey(ThresholdSet, on_delete=models.PROTECT, related_name="revalidation_runs")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    models_total = models.PositiveIntegerField(default=0, help_text="Every model the run decides.")
+    models_done = models.PositiveIntegerField(default=0, help_text="Models decided so far.")
+    changes = models.PositiveIntegerField(default=0, help_text="Determinations written.")
+    errors = models.PositiveIntegerField(default=0, help_text="Models whose chunk failed.")
+    failure = models.TextField(blank=True, help_text="Why the run failed.")
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["threshold_set"],
+                condition=Q(state__in=["queued", "running", "failed"]),
+                name="one_open_run_per_threshold_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revalidation under {self.threshold_set} ({self.get_state_display()})"
+
+
+class RevalidationChunk(models.Model):
+    """Whole lineage trees of a run, parents before derivatives, written by one task in one
+    transaction. The chunks of one ``chain`` (a tree too large for one chunk) are written
+    one after another, in ``position`` order; chains run side by side."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(RevalidationRun, on_delete=models.CASCADE, related_name="chunks")
+    chain = models.PositiveIntegerField()
+    position = models.PositiveIntegerField()
+    model_ids = models.JSONField(help_text="Parents before derivatives.")
+    parent_tiers = models.JSONField(default=dict, help_text="Each parent's tier in force after the run.")
+    size = models.PositiveIntegerField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    changes = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["chain", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "chain", "position"], name="one_chunk_per_place"),
+        ]
+        indexes = [models.Index(fields=["run", "state"])]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.chain}.{self.position} of run {self.run_id} ({self.size} models, {self.state})"

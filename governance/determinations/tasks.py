@@ -1,8 +1,10 @@
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 from django.db import IntegrityError, OperationalError
 
-from governance.platform.jobs import REVALIDATE_ALL, REVALIDATE_MODEL, REVALIDATE_MODELS
-from governance.workflows.revalidation import revalidate_all
+from governance.platform.jobs import REVALIDATE_ALL, REVALIDATE_MODEL, REVALIDATE_MODELS, WRITE_REVALIDATION_CHUNK
+from governance.workflows.revalidation import chunk_failed, run_revalidation, write_chunk
 from governance.workflows.tier_changes import Cause, revalidate_model, revalidate_models
 
 RETRIED = {
@@ -28,6 +30,24 @@ def revalidate_models_task(model_ids: list[int], cause: str = Cause.NEW_EVIDENCE
 
 
 @shared_task(name=REVALIDATE_ALL, **RETRIED)
-def revalidate_all_task(threshold_set_id: int | None = None) -> int:
-    """Re-determine every model under the set in force (after a baseline shift)."""
-    return revalidate_all().written
+def revalidate_all_task(threshold_set_id: int | None = None) -> int | None:
+    """Re-determine every model under the set in force (after a baseline shift): its
+    revalidation run, planned here and written by the chunk tasks (or, with
+    ``TASKS_EAGER``, written here). Returns the run's id."""
+    run = run_revalidation(threshold_set_id)
+    return run.pk if run else None
+
+
+class ChunkTask(Task):
+    """A chunk that fails for good (a retry after a lost connection or a deadlock did not
+    help) is recorded as failed, with the error, so that its run can say why."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        chunk_failed(args[0], f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name=WRITE_REVALIDATION_CHUNK, base=ChunkTask, **RETRIED)
+def write_revalidation_chunk(chunk_id: int) -> int:
+    """Write one chunk of a revalidation run (whole lineage trees, parents first); a chunk
+    written already writes nothing. Returns how many determinations it wrote."""
+    return write_chunk(chunk_id)

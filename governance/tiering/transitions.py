@@ -84,6 +84,12 @@ TRANSITIONS: dict[str, Table] = {
         "suspend": _t("active", "suspended"),
         "revoke": _t("active suspended", "revoked"),
     },
+    "revalidationrun": {
+        "start": _t("queued", "running"),
+        "succeed": _t("running", "succeeded"),
+        "fail": _t("queued running", "failed"),
+        "resume": _t("failed", "running"),
+    },
     "rereview": {
         "start": _t("scheduled open", "in_progress"),
         "complete": _t("open in_progress", "completed"),

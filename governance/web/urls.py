@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from governance.web.views import access, cases, dashboard, dossier, peers, work
+from governance.web.views import access, cases, dashboard, dossier, peers, runs, work
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -34,6 +34,7 @@ urlpatterns = [
     path("re-reviews/<int:pk>/<str:action>/", cases.rereview_action, name="rereview-action"),
     path("threshold-sets/", work.threshold_sets, name="threshold-sets"),
     path("threshold-sets/<int:pk>/", work.threshold_detail, name="threshold-detail"),
+    path("threshold-sets/<int:pk>/revalidation/", runs.revalidation_progress, name="threshold-revalidation"),
     path("threshold-sets/<int:pk>/<str:action>/", work.threshold_action, name="threshold-action"),
     path("consultations/", work.consultations, name="consultations"),
     path("accreditations/", work.accreditations_page, name="accreditations"),

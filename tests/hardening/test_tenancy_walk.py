@@ -95,6 +95,7 @@ REFERENCE_PREFIXES = {
     "conflicts",
     "accreditations",
     "consultations",
+    "revalidation-runs",  # about threshold sets, read by oversight roles only
 }
 WEB_SKIP_PREFIXES = ("admin/", "api/", "accounts/")
 

@@ -151,6 +151,18 @@ def manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def assert_moved_as_previewed(before: dict[int, int], target: dict[int, int], up: set[int], down: set[int]) -> None:
+    """Escalations in force, relaxations pending at the previewed tier, every other model as it was."""
+    tiers = dict(AIModel.objects.values_list("id", "current_tier"))
+    pending = dict(Determination.objects.filter(status="pending_confirmation").values_list("model_id", "tier"))
+    for pk in up:
+        assert tiers[pk] == target[pk], f"model {pk} escalation lost"
+    for pk in down:
+        assert tiers[pk] == before[pk] and pending.get(pk) == target[pk], f"model {pk} relaxation lost"
+    for pk in set(before) - up - down:
+        assert tiers[pk] == before[pk] and pk not in pending
+
+
 def counts() -> dict[str, int]:
     return {
         "determinations": Determination.objects.count(),
@@ -213,14 +225,7 @@ def test_killed_revalidation_is_finished_by_a_rerun_without_duplicates(transacti
     assert not per_set.exists(), list(per_set[:5])
     assert Determination.objects.filter(threshold_set=shifted).count() == expected_new
 
-    tiers = dict(AIModel.objects.values_list("id", "current_tier"))
-    pending = dict(Determination.objects.filter(status="pending_confirmation").values_list("model_id", "tier"))
-    for pk in up:
-        assert tiers[pk] == target[pk], f"model {pk} escalation lost"
-    for pk in down:
-        assert tiers[pk] == before[pk] and pending.get(pk) == target[pk], f"model {pk} relaxation lost"
-    for pk in set(before) - up - down:
-        assert tiers[pk] == before[pk] and pk not in pending
+    assert_moved_as_previewed(before, target, up, down)
 
     open_rereviews = ReReview.objects.filter(state__in=["open", "in_progress"])
     assert not open_rereviews.values("model", "trigger").annotate(n=Count("id")).filter(n__gt=1).exists()

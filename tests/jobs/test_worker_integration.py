@@ -54,6 +54,7 @@ def worker_queue(settings, population):
         "DJANGO_SETTINGS_MODULE": "governance.test_settings",
         "DATABASE_URL": database_url(),
         "TASKS_EAGER": "0",
+        "CELERY_QUEUE": queue,  # where the worker sends the chunks of a run
     }
     worker = subprocess.Popen(
         [

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from governance.determinations.models import Determination
+from governance.determinations.models import Determination, RevalidationRun
 
 
 class DeterminationSerializer(serializers.ModelSerializer):
@@ -35,3 +35,27 @@ class ConfirmSerializer(serializers.Serializer):
     reasons = serializers.CharField(
         max_length=10000, required=False, allow_blank=True, help_text="Why the relaxation is confirmed."
     )
+
+
+class RevalidationRunSerializer(serializers.ModelSerializer):
+    """A revalidation of every model under a threshold set (SPEC section 19)."""
+
+    threshold_set_version = serializers.CharField(source="threshold_set.version", read_only=True)
+
+    class Meta:
+        model = RevalidationRun
+        fields = [
+            "id",
+            "threshold_set",
+            "threshold_set_version",
+            "state",
+            "models_done",
+            "models_total",
+            "changes",
+            "errors",
+            "failure",
+            "queued_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields

@@ -4,12 +4,18 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from governance.api.permissions import IsRegulator
-from governance.determinations.api.serializers import ConfirmSerializer, DeterminationSerializer, RejectSerializer
-from governance.determinations.filters import DeterminationFilter
-from governance.determinations.models import Determination
+from governance.api.permissions import IsRegulator, OverseesRevalidation
+from governance.determinations.api.serializers import (
+    ConfirmSerializer,
+    DeterminationSerializer,
+    RejectSerializer,
+    RevalidationRunSerializer,
+)
+from governance.determinations.filters import DeterminationFilter, RevalidationRunFilter
+from governance.determinations.models import Determination, RevalidationRun
 from governance.registry.selectors import visible_models
 from governance.workflows import tier_changes as services
+from governance.workflows.revalidation import resume_run
 
 
 class DeterminationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -44,3 +50,20 @@ class DeterminationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         determination.refresh_from_db()
         return Response(DeterminationSerializer(determination).data)
+
+
+class RevalidationRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Revalidation runs (SPEC section 19): how far each has got, and why one failed."""
+
+    queryset = RevalidationRun.objects.select_related("threshold_set")
+    serializer_class = RevalidationRunSerializer
+    filterset_class = RevalidationRunFilter
+    permission_classes = [IsAuthenticated, OverseesRevalidation]
+    ordering_fields = ["queued_at", "id"]
+    ordering = ["-queued_at", "-id"]
+
+    @extend_schema(request=None, responses=RevalidationRunSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, OverseesRevalidation, IsRegulator])
+    def resume(self, request, pk=None):
+        """Resume a failed run: what it had not written is written; what it wrote stays."""
+        return Response(RevalidationRunSerializer(resume_run(run=self.get_object(), by=request.user)).data)

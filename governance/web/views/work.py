@@ -44,6 +44,7 @@ from governance.web.forms import (
     SubmissionForm,
     ThresholdSetForm,
 )
+from governance.web.views.runs import follows_runs, progress_context
 from governance.workflows import rulemaking
 from governance.workflows.benchmarks import change_benchmark
 
@@ -242,6 +243,7 @@ def threshold_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consultation_form": ConsultationForm(),
         "response_form": ResponseForm(),
         "vote_form": BoardVoteForm(),
+        "revalidation": progress_context(request, threshold_set) if follows_runs(user) else None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "web/impact_changes.html", context)
