@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "governance.platform",
     "governance.audit",
     "governance.registry",
     "governance.evidence",
@@ -177,6 +178,10 @@ TASKS_EAGER = env_bool("TASKS_EAGER")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # A job is sent once and, if the broker cannot be reached, left in the outbox for the
+    # sweep (platform/jobs.py): a send fails within a second rather than retrying for
+    # seconds inside the request. (Workers reconnect by broker_connection_max_retries.)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "socket_connect_timeout": 1}
     # Shared by every web process: API throttles and cached reads hold across workers.
     CACHES = {
         "default": {
