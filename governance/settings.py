@@ -252,12 +252,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.PageNumberPagination",
-    # DRF's three, the JSON one bounded in depth (governance.api.parsers).
-    "DEFAULT_PARSER_CLASSES": [
-        "governance.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, bounded in depth (governance.api.parsers); the endpoints that take files
+    # add multipart, and nothing takes form posts (SPEC 16: JSON in and out).
+    "DEFAULT_PARSER_CLASSES": ["governance.api.parsers.JSONParser"],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "governance.platform.filtering.FilterBackend",
@@ -291,6 +288,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "governance.api.schema.add_error_responses",
+        "governance.api.schema.public_needs_no_credentials",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ContestOutcomeEnum": "governance.cases.models.Contest.Outcome",
