@@ -374,6 +374,9 @@ def test_an_evaluator_reads_the_results_it_submitted_not_the_dossier(world, api,
         "/api/v1/obligations/?model={}",
         "/api/v1/compliance-submissions/?obligation__model={}",
         "/api/v1/enforcement-cases/?model={}",
+        "/api/v1/access-requests/?model={}",
+        "/api/v1/access-grants/?model={}",
+        "/api/v1/access-register/?model={}",
     ],
 )
 def test_a_hidden_id_and_a_missing_id_filter_alike(world, api, path):
