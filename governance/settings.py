@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "governance.platform",
     "governance.audit",
     "governance.registry",
     "governance.evidence",
@@ -179,11 +180,17 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A message a worker took but never acknowledged (it died) returns to its queue after
     # this many seconds: longer than any one task (a revalidation chunk takes seconds).
+    # A job is sent once and, if the broker cannot be reached, left in the outbox for the
+    # sweep (platform/jobs.py): a send fails within a second rather than retrying for
+    # seconds inside the request. (Workers reconnect by broker_connection_max_retries.)
     _visibility = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": _visibility,
         "unacked_restore_interval": max(1, min(10, _visibility // 4)),
         "unacked_restore_throttle": 1,
+        "max_retries": 1,
+        "interval_start": 0,
+        "socket_connect_timeout": 1,
     }
     # Shared by every web process: API throttles and cached reads hold across workers.
     CACHES = {
@@ -257,12 +264,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.PageNumberPagination",
-    # DRF's three, the JSON one bounded in depth (governance.api.parsers).
-    "DEFAULT_PARSER_CLASSES": [
-        "governance.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, bounded in depth (governance.api.parsers); the endpoints that take files
+    # add multipart, and nothing takes form posts (SPEC 16: JSON in and out).
+    "DEFAULT_PARSER_CLASSES": ["governance.api.parsers.JSONParser"],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "governance.platform.filtering.FilterBackend",
@@ -296,6 +300,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "governance.api.schema.add_error_responses",
+        "governance.api.schema.public_needs_no_credentials",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ContestOutcomeEnum": "governance.cases.models.Contest.Outcome",

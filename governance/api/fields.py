@@ -21,3 +21,8 @@ class RawScoreField(serializers.DecimalField):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 4)
         super().__init__(**kwargs)
+
+
+def evidence_files() -> serializers.ListField:
+    """The ``files`` of a multipart filing (SPEC 16: multipart only where files go)."""
+    return serializers.ListField(child=serializers.FileField(), required=False)

@@ -40,3 +40,10 @@ class JSONParser(parsers.JSONParser):
         if depth(data) > MAX_DEPTH:
             raise ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.")
         return data
+
+
+# What an endpoint accepts, declared in its parser classes and so in the schema (SPEC 16):
+# JSON everywhere (the default), multipart where files go. Exactly one each: a body offered
+# in two media types makes clients generated from the schema guess, and some guess wrong.
+JSON = [JSONParser]
+FILES = [parsers.MultiPartParser]

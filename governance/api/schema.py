@@ -44,6 +44,17 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
     return result
 
 
+def public_needs_no_credentials(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """An operation open to anyone (the token endpoint, the public register) says it needs no
+    credentials (``security: []``), rather than "anonymous allowed" (``[{}]``), which
+    generated clients read as "needs an authenticated client"."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if operation.get("security") == [{}]:
+                operation["security"] = []
+    return result
+
+
 class ScopedTokenScheme(OpenApiAuthenticationExtension):
     """``Authorization: Token KEY`` (SPEC 16), documented for the schema and its clients."""
 

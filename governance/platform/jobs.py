@@ -1,19 +1,30 @@
 """The one way the project starts a background job.
 
 With ``TASKS_EAGER=1`` the job runs inline in the caller, at once (scripts and tests).
-Otherwise it is sent to the broker when the surrounding transaction commits, so a worker
-never sees a half-written change and a rolled-back change starts nothing.
+Otherwise the job is written to the outbox (``QueuedJob``) in the caller's transaction and
+sent to the broker when that transaction commits, so a worker never sees a half-written
+change, a rolled-back change starts nothing, and a broker that cannot be reached loses
+nothing: the caller is answered as usual and the sweep (``send_queued_jobs``, every minute)
+sends the job once the broker is back.
 
 A domain app starts a job that the layers above it define by the job's name (as Celery's
 ``send_task`` does), so that it never imports them: the names are here.
 """
 
+import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from celery import Task, chain, current_app, group
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from governance.platform.models import QueuedJob
+
+logger = logging.getLogger(__name__)
 
 REVALIDATE_MODEL = "governance.revalidate_model"
 REVALIDATE_MODELS = "governance.revalidate_models"
@@ -21,6 +32,10 @@ REVALIDATE_ALL = "governance.revalidate_all"
 WRITE_REVALIDATION_CHUNK = "governance.write_revalidation_chunk"
 SEND_NOTIFICATION_EMAILS = "governance.notifications.tasks.send_notification_emails"
 SEND_SIGNUP_CONFIRMATION = "governance.access.tasks.send_signup_confirmation"
+SEND_QUEUED_JOBS = "governance.platform.tasks.send_queued_jobs"
+
+# Sent rows are kept this long (to read what was sent when), then the sweep deletes them.
+KEEP_SENT = timedelta(days=7)
 
 
 def _named(name: str) -> Task:
@@ -30,23 +45,57 @@ def _named(name: str) -> Task:
 
 
 def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> None:
-    if isinstance(task, str):
-        task = _named(task)
+    name = task if isinstance(task, str) else task.name
     if settings.TASKS_EAGER:
-        task.apply(args=args, kwargs=kwargs, throw=True)
+        _named(name).apply(args=args, kwargs=kwargs, throw=True)
         return
-    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+    job = QueuedJob.objects.create(name=name, args=list(args), kwargs=kwargs)
+    transaction.on_commit(lambda: send(job.pk))
+
+
+def send(job_id: int) -> bool:
+    """Send one queued job to the broker unless it was sent already; True when this call sent it.
+
+    The row stays locked while the broker is asked, so the after-commit send and the sweep
+    never both send it. Any failure to reach the broker is written on the row and left for the
+    sweep: it is never the caller's error (their change is committed)."""
+    with transaction.atomic():
+        job = QueuedJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, sent_at__isnull=True).first()
+        if job is None:
+            return False
+        try:
+            # One try: the sweep is the retry. The task id names the row, so a worker's log
+            # shows which row each message came from.
+            task = _named(job.name)
+            if job.chain is None:
+                task.apply_async(args=job.args, kwargs=job.kwargs, task_id=f"job-{job.pk}", retry=False)
+            else:
+                chain(*(task.si(item) for item in job.chain)).apply_async(retry=False)
+        except Exception as exc:  # whatever the broker or its client raised
+            logger.warning("Job %s (#%s) not sent, left for the sweep: %s", job.name, job.pk, exc)
+            QueuedJob.objects.filter(pk=job.pk).update(
+                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+            return False
+        QueuedJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def send_queued(*, limit: int = 1000) -> int:
+    """Send the unsent jobs, oldest first (the sweep); forget sent rows older than ``KEEP_SENT``."""
+    QueuedJob.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
+    unsent = QueuedJob.objects.filter(sent_at__isnull=True).order_by("id").values_list("id", flat=True)[:limit]
+    return sum(send(job_id) for job_id in list(unsent))
 
 
 def enqueue_chains(task: Task | str, chains: Sequence[Sequence[Any]]) -> None:
     """Run ``task`` once per item: the items of one chain one after another (a Celery
-    chain: each is sent when the one before has succeeded), the chains side by side (a
-    Celery group), for any number of workers to share. Sent after commit, like
+    chain: each is sent when the one before has succeeded), the chains side by side for any
+    number of workers to share. Each chain is an outbox row, sent after commit like
     :func:`enqueue`."""
-    if isinstance(task, str):
-        task = _named(task)
-    canvas = group(chain(*(task.si(item) for item in items)) for items in chains if items)
+    name = task if isinstance(task, str) else task.name
     if settings.TASKS_EAGER:
-        canvas.apply(throw=True)
+        group(chain(*(_named(name).si(item) for item in items)) for items in chains if items).apply(throw=True)
         return
-    transaction.on_commit(lambda: canvas.apply_async())
+    jobs = QueuedJob.objects.bulk_create(QueuedJob(name=name, chain=list(items)) for items in chains if items)
+    transaction.on_commit(lambda: [send(job.pk) for job in jobs])

@@ -11,6 +11,7 @@ DEFAULT_SCHEDULES = [
     ("Case deadline sweep", "governance.cases.tasks.case_deadline_sweep", 60),
     ("Read peer registers", "governance.peers.tasks.read_peer_registers", 360),
     ("Expire access grants", "governance.access.tasks.expire_access_grants", 60),
+    ("Send queued jobs", "governance.platform.tasks.send_queued_jobs", 1),
     ("Resend unsent notification e-mails", "governance.notifications.tasks.send_pending_emails", 15),
     ("Expire accreditations", "governance.registry.tasks.expire_accreditations_task", 24 * 60),
     ("Close due consultations", "governance.baselines.tasks.close_due_consultations", 15),

@@ -201,9 +201,15 @@ def test_tokens_are_hashed_scoped_listed_and_revoked(gate, api):
     assert made["scope"] == "access:check" and made["expiry"]
     stored = ApiToken.objects.get(token_key=made["id"])
     assert made["token"] not in (stored.digest, stored.token_key)
-    bad_scope = client.post("/api/v1/auth/token/", {"username": "hub", "password": "governance-demo", "scope": "all"})
+    bad_scope = client.post(
+        "/api/v1/auth/token/",
+        {"username": "hub", "password": "governance-demo", "scope": "all"},
+        content_type="application/json",
+    )
     assert bad_scope.status_code == 400
-    full = client.post("/api/v1/auth/token/", {"username": "hub", "password": "governance-demo"}).json()
+    full = client.post(
+        "/api/v1/auth/token/", {"username": "hub", "password": "governance-demo"}, content_type="application/json"
+    ).json()
     owner = APIClient()
     owner.credentials(HTTP_AUTHORIZATION=f"Token {full['token']}")
     listed = owner.get("/api/v1/auth/tokens/").json()

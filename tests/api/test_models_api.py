@@ -13,7 +13,11 @@ from tests.factories import EvaluatorOrgFactory, UserFactory
 
 
 def test_token_auth_and_me(world, client):
-    response = client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": "governance-demo"})
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "dev-aurora", "password": "governance-demo"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").json()
@@ -27,7 +31,9 @@ def test_a_password_change_revokes_the_users_tokens(world, client):
     from governance.audit.models import AuditEvent
 
     def token() -> str:
-        return client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": password}).json()["token"]
+        return client.post(
+            "/api/v1/auth/token/", {"username": "dev-aurora", "password": password}, content_type="application/json"
+        ).json()["token"]
 
     password = "governance-demo"
     old = token()
@@ -50,7 +56,9 @@ def test_a_password_change_revokes_the_users_tokens(world, client):
 
 
 def test_token_with_wrong_password_is_refused(world, client):
-    response = client.post("/api/v1/auth/token/", {"username": "dev-aurora", "password": "nope"})
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "dev-aurora", "password": "nope"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert "credentials" in response.json()["detail"]
 
@@ -366,6 +374,9 @@ def test_an_evaluator_reads_the_results_it_submitted_not_the_dossier(world, api,
         "/api/v1/obligations/?model={}",
         "/api/v1/compliance-submissions/?obligation__model={}",
         "/api/v1/enforcement-cases/?model={}",
+        "/api/v1/access-requests/?model={}",
+        "/api/v1/access-grants/?model={}",
+        "/api/v1/access-register/?model={}",
     ],
 )
 def test_a_hidden_id_and_a_missing_id_filter_alike(world, api, path):

@@ -22,7 +22,9 @@ def test_contest_lifecycle_over_the_api(world, api):
     determination = model.determinations.get(status="in_force")
     dev, reg = api(world.dev_aurora), api(world.regulator)
     response = dev.post(
-        "/api/v1/contests/", {"determination": determination.pk, "grounds": "Contaminated.", "requested_tier": 2}
+        "/api/v1/contests/",
+        {"determination": determination.pk, "grounds": "Contaminated.", "requested_tier": 2},
+        format="multipart",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -48,7 +50,9 @@ def test_contest_lifecycle_over_the_api(world, api):
     adj = api(world.regulator2)
     paused = adj.post(f"/api/v1/contests/{cid}/request-information/", {"message": "Logs please."}).json()
     assert paused["state"] == "awaiting_information" and paused["clock_paused"] is True
-    resumed = dev.post(f"/api/v1/contests/{cid}/provide-information/", {"message": "Attached."}).json()
+    resumed = dev.post(
+        f"/api/v1/contests/{cid}/provide-information/", {"message": "Attached."}, format="multipart"
+    ).json()
     assert resumed["state"] == "under_review" and [m["kind"] for m in resumed["messages"]] == ["request", "response"]
     decided = adj.post(f"/api/v1/contests/{cid}/decide/", {"outcome": "varied", "tier": 2, "reasons": "Flawed eval."})
     assert decided.status_code == 200
@@ -56,7 +60,7 @@ def test_contest_lifecycle_over_the_api(world, api):
     again = adj.post(f"/api/v1/contests/{cid}/decide/", {"outcome": "upheld", "reasons": "x"})
     assert again.status_code == 409 and "detail" in again.json()
 
-    appeal = dev.post("/api/v1/appeals/", {"contest": cid, "grounds": "Tier 1 is right."})
+    appeal = dev.post("/api/v1/appeals/", {"contest": cid, "grounds": "Tier 1 is right."}, format="multipart")
     assert appeal.status_code == 201
     aid = appeal.json()["id"]
     panel = reg.post(
@@ -98,14 +102,18 @@ def test_cases_of_other_organisations_are_404(world, api, contested):
 
 def test_filing_against_an_invisible_determination_is_400(world, api, contested):
     response = api(world.dev_borealis).post(
-        "/api/v1/contests/", {"determination": contested.determination_id, "grounds": "g", "requested_tier": 1}
+        "/api/v1/contests/",
+        {"determination": contested.determination_id, "grounds": "g", "requested_tier": 1},
+        format="multipart",
     )
     assert response.status_code == 400 and "determination" in response.json()
 
 
 def test_regulator_cannot_file_and_developer_cannot_assign(world, api, contested):
     response = api(world.regulator).post(
-        "/api/v1/contests/", {"determination": contested.determination_id, "grounds": "g", "requested_tier": 1}
+        "/api/v1/contests/",
+        {"determination": contested.determination_id, "grounds": "g", "requested_tier": 1},
+        format="multipart",
     )
     assert response.status_code == 403
     assert (

@@ -178,7 +178,11 @@ def test_compliance_api(world, api, tier3):
     assert response.json()["state"] == "submitted" and response.json()["files"][0]["name"] == "audit.csv"
     assert (
         api(world.dev_borealis)
-        .post("/api/v1/compliance-submissions/", {"obligation": quarterly["id"], "period_end": "2027-01-01"})
+        .post(
+            "/api/v1/compliance-submissions/",
+            {"obligation": quarterly["id"], "period_end": "2027-01-01"},
+            format="multipart",
+        )
         .status_code
         == 400
     )

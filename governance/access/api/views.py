@@ -5,7 +5,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,6 +31,7 @@ from governance.access.selectors import (
     visible_register,
     visible_requests,
 )
+from governance.api.parsers import FILES
 from governance.platform.errors import Invalid, NotVisible
 from governance.registry import services as registry
 from governance.registry.api.serializers import AIModelSerializer
@@ -211,7 +211,7 @@ class ModelCardImportView(APIView):
     """Register a model from a Hugging Face model card's metadata (``base_model`` and
     ``base_model_relation`` give its parent and derivation when the parent is registered)."""
 
-    parser_classes = [MultiPartParser]
+    parser_classes = FILES
 
     @extend_schema(request={"multipart/form-data": ModelCardImportSerializer}, responses={201: AIModelSerializer})
     def post(self, request):

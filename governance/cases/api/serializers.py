@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from governance.api.fields import evidence_files
 from governance.cases.models import Appeal, AppealVote, CaseFile, CaseMessage, ConflictOfInterest, Contest, ReReview
 from governance.registry.models import Organization
 
@@ -64,7 +65,7 @@ class ContestCreateSerializer(serializers.Serializer):
     determination = serializers.IntegerField()
     grounds = serializers.CharField(max_length=20000)
     requested_tier = serializers.IntegerField(min_value=1, max_value=4)
-    files = serializers.ListField(child=serializers.FileField(), required=False)
+    files = evidence_files()
 
 
 class AssignSerializer(serializers.Serializer):
@@ -73,7 +74,10 @@ class AssignSerializer(serializers.Serializer):
 
 class MessageSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=20000)
-    files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class MessageWithFilesSerializer(MessageSerializer):
+    files = evidence_files()
 
 
 class DecideSerializer(serializers.Serializer):
@@ -137,7 +141,7 @@ class AppealSerializer(serializers.ModelSerializer):
 class AppealCreateSerializer(serializers.Serializer):
     contest = serializers.IntegerField()
     grounds = serializers.CharField(max_length=20000)
-    files = serializers.ListField(child=serializers.FileField(), required=False)
+    files = evidence_files()
 
 
 class PanelSerializer(serializers.Serializer):

@@ -3,10 +3,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from governance.api.parsers import FILES, JSON
 from governance.api.permissions import ReadOnlyOrRegulator
 from governance.cases import services
 from governance.cases.api import serializers as s
@@ -17,8 +17,6 @@ from governance.determinations.models import Determination
 from governance.registry.roles import sees_all_dossiers
 from governance.registry.selectors import visible_models
 from governance.workflows import cases as workflows
-
-PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
 def _valid(serializer_class, request):
@@ -36,7 +34,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filterset_class = ContestFilter
     ordering_fields = ["due_date", "filed_at", "id"]
     ordering = ["due_date", "id"]
-    parser_classes = PARSERS
+    parser_classes = FILES  # a filing is multipart, with its evidence files; each transition takes JSON
 
     def get_queryset(self):
         return visible_contests(self.request.user).prefetch_related("messages", "files")
@@ -64,7 +62,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._respond(contest, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AssignSerializer, responses=s.ContestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=JSON)
     def assign(self, request, pk=None):
         data = _valid(s.AssignSerializer, request)
         return self._respond(
@@ -72,25 +70,26 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
     @extend_schema(request=s.MessageSerializer, responses=s.ContestSerializer)
-    @action(detail=True, methods=["post"], url_path="request-information")
+    @action(detail=True, methods=["post"], parser_classes=JSON, url_path="request-information")
     def request_information(self, request, pk=None):
         data = _valid(s.MessageSerializer, request)
         return self._respond(
             services.request_information(contest=self.get_object(), by=request.user, message=data["message"])
         )
 
-    @extend_schema(request=s.MessageSerializer, responses=s.ContestSerializer)
+    @extend_schema(request=s.MessageWithFilesSerializer, responses=s.ContestSerializer)
     @action(detail=True, methods=["post"], url_path="provide-information")
     def provide_information(self, request, pk=None):
-        data = _valid(s.MessageSerializer, request)
+        contest = self.get_object()  # a contest the caller cannot see is 404, whatever the body
+        data = _valid(s.MessageWithFilesSerializer, request)
         return self._respond(
             services.provide_information(
-                contest=self.get_object(), by=request.user, message=data["message"], files=_files(request)
+                contest=contest, by=request.user, message=data["message"], files=_files(request)
             )
         )
 
     @extend_schema(request=s.DecideSerializer, responses=s.ContestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=JSON)
     def decide(self, request, pk=None):
         data = _valid(s.DecideSerializer, request)
         return self._respond(
@@ -104,12 +103,12 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
     @extend_schema(request=None, responses=s.ContestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=JSON)
     def withdraw(self, request, pk=None):
         return self._respond(services.withdraw_contest(contest=self.get_object(), by=request.user))
 
     @extend_schema(request=s.ReasonsSerializer, responses=s.ContestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=JSON)
     def dismiss(self, request, pk=None):
         data = _valid(s.ReasonsSerializer, request)
         return self._respond(
@@ -122,7 +121,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = AppealFilter
     ordering_fields = ["due_date", "filed_at", "id"]
     ordering = ["due_date", "id"]
-    parser_classes = PARSERS
+    parser_classes = FILES  # a filing is multipart, with its evidence files; each transition takes JSON
 
     def get_queryset(self):
         return visible_appeals(self.request.user).prefetch_related("files")
@@ -140,7 +139,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self._respond(appeal, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PanelSerializer, responses=s.AppealSerializer)
-    @action(detail=True, methods=["post"], url_path="assign-panel")
+    @action(detail=True, methods=["post"], parser_classes=JSON, url_path="assign-panel")
     def assign_panel(self, request, pk=None):
         data = _valid(s.PanelSerializer, request)
         return self._respond(
@@ -150,7 +149,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
     @extend_schema(request=s.HearingSerializer, responses=s.AppealSerializer)
-    @action(detail=True, methods=["post"], url_path="schedule-hearing")
+    @action(detail=True, methods=["post"], parser_classes=JSON, url_path="schedule-hearing")
     def schedule_hearing(self, request, pk=None):
         data = _valid(s.HearingSerializer, request)
         return self._respond(
@@ -158,7 +157,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
     @extend_schema(request=s.CastVoteSerializer, responses=s.AppealSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=JSON)
     def vote(self, request, pk=None):
         data = _valid(s.CastVoteSerializer, request)
         return self._respond(
@@ -172,7 +171,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
     @extend_schema(request=None, responses=s.AppealSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=JSON)
     def withdraw(self, request, pk=None):
         return self._respond(services.withdraw_appeal(appeal=self.get_object(), by=request.user))
 

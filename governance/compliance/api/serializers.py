@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from governance.api.fields import evidence_files
 from governance.compliance.models import ComplianceSubmission, EnforcementCase, Obligation, SubmissionFile
 
 
@@ -52,7 +53,7 @@ class SubmissionCreateSerializer(serializers.Serializer):
     obligation = serializers.IntegerField()
     period_end = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    files = serializers.ListField(child=serializers.FileField(), required=False)
+    files = evidence_files()
 
 
 class RegisterAuditSerializer(serializers.Serializer):

@@ -3,9 +3,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from governance.api.parsers import FILES, JSON
 from governance.compliance import services
 from governance.compliance.api import serializers as s
 from governance.compliance.selectors import visible_enforcement, visible_obligations, visible_submissions
@@ -39,7 +39,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_fields = ["obligation", "state", "obligation__model"]
     ordering_fields = ["submitted_at", "id"]
     ordering = ["-submitted_at", "-id"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = FILES  # a submission is multipart, with its files; a review is JSON
 
     def get_queryset(self):
         return visible_submissions(self.request.user)
@@ -62,7 +62,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(s.SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReviewSerializer, responses=s.SubmissionSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=JSON)
     def review(self, request, pk=None):
         serializer = s.ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,11 +1,11 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api.parsers import FILES
 from governance.evidence.api.serializers import EvaluationSerializer
 from governance.evidence.imports import import_log
 from governance.registry.models import AIModel
@@ -45,7 +45,7 @@ class EvaluationImportView(APIView):
     """Import an Inspect AI log (JSON or .eval) or lm-evaluation-harness results."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser]
+    parser_classes = FILES
 
     @extend_schema(
         request=ImportRequestSerializer, responses={201: ImportResponseSerializer, 200: ImportResponseSerializer}

@@ -3,6 +3,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.api.pagination import InboxPage
 from governance.notifications.models import Notification
 from governance.notifications.services import mark_read, unread_count
 
@@ -22,6 +23,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's inbox; ``unread_count`` rides beside the page. ``?unread=true`` filters."""
 
     serializer_class = NotificationSerializer
+    pagination_class = InboxPage
     queryset = Notification.objects.none()
     ordering = ["-created_at", "-id"]
 

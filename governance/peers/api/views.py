@@ -1,10 +1,10 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from governance.api.parsers import FILES
 from governance.api.permissions import IsRegulator
 from governance.peers import services
 from governance.peers.api.serializers import (
@@ -52,7 +52,7 @@ class PeerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(PeerSerializer(peer).data)
 
     @extend_schema(request={"multipart/form-data": PeerUploadSerializer}, responses=PeerSerializer)
-    @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], url_path="import", parser_classes=FILES)
     def import_csv(self, request, pk=None):
         """Read the peer's register from an uploaded CSV."""
         peer = self.get_object()

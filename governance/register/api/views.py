@@ -1,12 +1,14 @@
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
+from governance.api.pagination import RegisterPage
 from governance.platform.csv_export import stream_csv
 from governance.register.api.serializers import RegisterEntrySerializer, RegisterEvaluatorSerializer
 from governance.register.filters import RegisterFilter
@@ -46,6 +48,7 @@ class RegisterView(CachedListMixin, generics.ListAPIView):
     filterset_class = RegisterFilter
     ordering_fields = ["name", "current_tier", "tier_effective_from"]
     cache_scope = "api:register"
+    pagination_class = RegisterPage
 
     def get_queryset(self):
         return register_entries()
@@ -107,7 +110,16 @@ class RegisterAtomView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses={(200, "application/atom+xml"): str})
+    @extend_schema(
+        responses={
+            (200, "application/atom+xml"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description="An Atom 1.0 feed (RFC 4287) of the determinations that came into force for "
+                "released models, newest first: one entry each, its id `urn:aperture:determination:ID`, "
+                "its title the model, version and tier, its date the day it came into force.",
+            )
+        }
+    )
     def get(self, request):
         feed = Atom1Feed(
             title="Aperture register: tier changes",
