@@ -547,6 +547,11 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     settle("the revalidation yardsticks")
     bound = lower_bound(shifted)
     say(f"(c) SQL lower bound: {bound['seconds']:.2f} s ({bound['rows_written']} models rewritten, rolled back)")
+    table_bound = lower_bound(shifted, from_table=True)
+    say(
+        f"    the same statement reading the capability table: {table_bound['seconds']:.2f} s "
+        f"({table_bound['rows_written']} models rewritten, rolled back)"
+    )
 
     naive = naive_loop(shifted, thresholds, sample=sample)
     naive_scaled = naive["seconds"] / naive["sample"] * population
@@ -601,7 +606,8 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         "impact_preview": _round(impact["peak_rss_mb"], 1),
         "bench": _round(own_high_water_mb(), 1),
     }
-    heaviest = max(value for value in peak_rss.values() if value is not None)
+    heaviest, heaviest_mb = max(((name, mb) for name, mb in peak_rss.items() if mb is not None), key=lambda p: p[1])
+    say("    peak RSS by process: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in peak_rss.items() if mb))
     ratio = revalidation["seconds"] / bound["seconds"] if bound["seconds"] else float("inf")
     figures = {
         "models": population,
@@ -614,6 +620,8 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         "revalidate_again_written": again["written"],
         "lower_bound_s": _round(bound["seconds"]),
         "revalidate_to_lower_bound": _round(ratio),
+        "lower_bound_table_s": _round(table_bound["seconds"]),
+        "revalidate_to_lower_bound_table": _round(revalidation["seconds"] / table_bound["seconds"]),
         "naive_s": _round(naive_scaled),
         "naive_scaled": True,
         "naive_sample": naive["sample"],
@@ -676,6 +684,12 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         ),
         ("SQL lower bound (aggregate + bulk write)", f"{bound['seconds']:.2f} s", "", None),
         (
+            "The same reading the capability table",
+            f"{table_bound['seconds']:.2f} s ({revalidation['seconds'] / table_bound['seconds']:.1f}x)",
+            "(info)",
+            None,
+        ),
+        (
             "Revalidation / lower bound",
             f"{ratio:.1f}x",
             "<= 2x",
@@ -690,11 +704,9 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         ),
         (
             "Peak RSS of the heaviest process",
-            f"{heaviest:.0f} MB ("
-            + ", ".join(f"{name} {value:.0f}" for name, value in peak_rss.items() if value is not None)
-            + ")",
+            f"{heaviest_mb:.0f} MB ({heaviest})",
             f"< {target['peak_rss_mb']:.0f} MB",
-            heaviest < target["peak_rss_mb"],
+            heaviest_mb < target["peak_rss_mb"],
         ),
         (
             "Second revalidation (nothing to change)",

@@ -49,7 +49,7 @@ class Swept(NamedTuple):
         return self.outcomes[0]
 
 
-READ_MODELS = 50000  # model ids per read: the sweep never holds more rows than this at once
+READ_MODELS = 20000  # model ids per read: the sweep never holds more rows than this at once
 
 
 def capabilities(domains: list[str], model_ids: list[int] | None = None) -> Iterator[tuple[int, dict[str, Decimal]]]:
@@ -128,14 +128,15 @@ def sweep(rulesets: Sequence[list[DomainThreshold]], floor_of: Callable[[Swept],
     parents = set(lineage.values())
     floors: dict[int, Floors] = {}
     waiting: dict[int, tuple[int, int | None, bool, dict[str, Decimal]]] = {}
-    no_floor: Floors = (None,) * len(rulesets)
+    rules = list(rulesets)
+    no_floor: Floors = (None,) * len(rules)
     domains = sorted({t.domain for thresholds in rulesets for t in thresholds})
     empty: dict[str, Decimal] = {}
 
     def decided(pk: int, parent_id: int | None, tier: int | None, complete: bool, capability: dict) -> Swept:
         parent_floors = floors[parent_id] if parent_id is not None else no_floor
         outcomes = tuple(
-            tiering(thresholds, capability, floor) for thresholds, floor in zip(rulesets, parent_floors, strict=True)
+            [tiering(thresholds, capability, floor) for thresholds, floor in zip(rules, parent_floors, strict=True)]
         )
         swept = Swept(pk, parent_id, tier, complete, outcomes)
         floor = floor_of(swept)

@@ -2,8 +2,7 @@
 changes (registry) and the capabilities of the models the organisation evaluated in its
 domains are worked out again (evidence), in one transaction."""
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.db import transaction
 from governance.evidence import capabilities
 from governance.evidence.models import EvaluationResult
 from governance.registry import services as registry
-from governance.registry.models import Accreditation, Organization, RiskDomain
+from governance.registry.models import Accreditation
 
 
 def _refresh_evaluated(accreditation: Accreditation) -> None:
@@ -27,48 +26,28 @@ def _refresh_evaluated(accreditation: Accreditation) -> None:
     capabilities.refresh(model_ids=model_ids, domain_ids=domain_ids)
 
 
-def grant_accreditation(
-    *,
-    by: Any,
-    organization: Organization,
-    domains: Iterable[RiskDomain],
-    valid_from: date,
-    valid_until: date,
-    reasons: str,
-) -> Accreditation:
+def _with_capabilities(change: Callable[..., Accreditation], arguments: dict[str, Any]) -> Accreditation:
     with transaction.atomic():
-        accreditation = registry.grant_accreditation(
-            by=by,
-            organization=organization,
-            domains=domains,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            reasons=reasons,
-        )
+        accreditation = change(**arguments)
         _refresh_evaluated(accreditation)
     return accreditation
 
 
-def suspend_accreditation(*, by: Any, accreditation: Accreditation, reasons: str) -> Accreditation:
-    with transaction.atomic():
-        accreditation = registry.suspend_accreditation(by=by, accreditation=accreditation, reasons=reasons)
-        _refresh_evaluated(accreditation)
-    return accreditation
+def grant_accreditation(**arguments: Any) -> Accreditation:
+    """:func:`governance.registry.services.grant_accreditation`, and its evidence."""
+    return _with_capabilities(registry.grant_accreditation, arguments)
 
 
-def reinstate_accreditation(*, by: Any, accreditation: Accreditation, reasons: str) -> Accreditation:
-    with transaction.atomic():
-        accreditation = registry.reinstate_accreditation(by=by, accreditation=accreditation, reasons=reasons)
-        _refresh_evaluated(accreditation)
-    return accreditation
+def suspend_accreditation(**arguments: Any) -> Accreditation:
+    """:func:`governance.registry.services.suspend_accreditation`, and its evidence."""
+    return _with_capabilities(registry.suspend_accreditation, arguments)
 
 
-def revoke_accreditation(
-    *, by: Any, accreditation: Accreditation, reasons: str, void_results: bool = False
-) -> Accreditation:
-    with transaction.atomic():
-        accreditation = registry.revoke_accreditation(
-            by=by, accreditation=accreditation, reasons=reasons, void_results=void_results
-        )
-        _refresh_evaluated(accreditation)
-    return accreditation
+def reinstate_accreditation(**arguments: Any) -> Accreditation:
+    """:func:`governance.registry.services.reinstate_accreditation`, and its evidence."""
+    return _with_capabilities(registry.reinstate_accreditation, arguments)
+
+
+def revoke_accreditation(**arguments: Any) -> Accreditation:
+    """:func:`governance.registry.services.revoke_accreditation`, and its evidence."""
+    return _with_capabilities(registry.revoke_accreditation, arguments)
