@@ -47,8 +47,11 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## SPEC 19's figures at BENCH_MODELS (default 100,000), then workers_1_s / workers_2_s for the
+## same revalidation on 1 and 2 Celery worker processes (needs REDIS_URL).
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/workers.py $${BENCH_MODELS:-100000}
 
 ## Known vulnerabilities in the pinned dependencies (needs access to PyPI's or OSV's API).
 ## Known vulnerabilities in the pinned dependencies (needs the PyPI JSON API or OSV).

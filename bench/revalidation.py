@@ -1,9 +1,10 @@
 """The two yardsticks timed beside the product's revalidation (SPEC 19):
 
 - the **lower bound**: one hand-written SQL statement that aggregates the capability per
-  (model, domain), applies the tier rule with ``CASE`` (derivative floor included, using
-  the parent's current tier) and writes the changed tiers back in bulk; run in a
-  transaction that is rolled back;
+  (model, domain) from the results (or, as a second figure, reads it from the capability
+  table), applies the tier rule with ``CASE`` (derivative floor included, using the
+  parent's current tier) and writes the changed tiers back in bulk; run in a transaction
+  that is rolled back;
 - a **naive per-model ORM loop** on a sample: load the model, query its evidence, apply
   the pure tier rule, write a determination when the tier changes, save the model;
   rolled back, timed and scaled to the population.
@@ -18,15 +19,15 @@ from django.utils import timezone
 
 from governance.baselines.models import ThresholdEntry, ThresholdSet
 from governance.determinations.models import Determination
-from governance.evidence.models import EvaluationResult
+from governance.evidence.models import Capability, EvaluationResult
 from governance.evidence.selectors import evidence
 from governance.registry.models import AccreditationCoverage, AIModel, Benchmark, RiskDomain
 from governance.tiering.rule import Observation, determine_tier
 
 
-def _tables() -> dict[str, str]:
+def _tables(*, from_table: bool = False) -> dict[str, str]:
     quote = connection.ops.quote_name
-    return {
+    names = {
         "result": quote(EvaluationResult._meta.db_table),
         "benchmark": quote(Benchmark._meta.db_table),
         "coverage": quote(AccreditationCoverage._meta.db_table),
@@ -34,12 +35,13 @@ def _tables() -> dict[str, str]:
         "domain": quote(RiskDomain._meta.db_table),
         "model": quote(AIModel._meta.db_table),
         "determination": quote(Determination._meta.db_table),
+        "capability": quote(Capability._meta.db_table),
     }
+    return {**names, "capabilities": (FROM_TABLE if from_table else FROM_RESULTS).format(**names)}
 
 
-# The tier rule of SPEC section 3 in SQL: ``assessed`` has every model's tier under the set.
-ASSESSED_CTE = """
-WITH capability AS (
+# Each model's capability per domain, aggregated from the results (SPEC section 3) ...
+FROM_RESULTS = """
     SELECT r.model_id, b.domain_id, MAX(r.normalized_score) AS c
     FROM {result} r
     JOIN {benchmark} b ON b.id = r.benchmark_id
@@ -49,7 +51,13 @@ WITH capability AS (
           AND a.starts_at <= r.created_at AND r.created_at < a.ends_at
     )
     GROUP BY r.model_id, b.domain_id
-), flags AS (
+"""
+# ... or read from the capability table the evidence services keep (what the product reads).
+FROM_TABLE = "SELECT model_id, domain_id, score AS c FROM {capability}"
+
+# The tier rule of SPEC section 3 in SQL: ``assessed`` has every model's tier under the set.
+ASSESSED_CTE = """
+WITH capability AS ({capabilities}), flags AS (
     SELECT cap.model_id,
            bool_or(d.catastrophic AND e.critical IS NOT NULL AND cap.c > e.critical) AS t4,
            bool_or(cap.c >= e.high) AS t3,
@@ -101,9 +109,10 @@ def _params(threshold_set: ThresholdSet) -> dict[str, Any]:
     return {"set": threshold_set.pk, "active": threshold_set.entries.count()}
 
 
-def lower_bound(threshold_set: ThresholdSet) -> dict[str, Any]:
-    """Time the one-statement aggregation + bulk write; roll it back."""
-    sql = LOWER_BOUND_SQL.format(**_tables())
+def lower_bound(threshold_set: ThresholdSet, *, from_table: bool = False) -> dict[str, Any]:
+    """Time the one-statement aggregation + bulk write; roll it back. SPEC 19's bound
+    aggregates the results; ``from_table`` reads the capability table instead."""
+    sql = LOWER_BOUND_SQL.format(**_tables(from_table=from_table))
     with transaction.atomic():
         with connection.cursor() as cursor:
             started = time.perf_counter()

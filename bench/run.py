@@ -7,15 +7,20 @@ created and migrated if missing; it must hold nothing but load data), ``BENCH_MO
 ``BENCH_CONCURRENCY`` (default 20), ``BENCH_WORKERS`` (gunicorn workers, default 4),
 ``BENCH_NAIVE_SAMPLE`` (default 500).
 
-Steps: (a) load data, regenerated unless the database already holds exactly
-``BENCH_MODELS`` untouched load models; (b) a baseline shift is published and the tables
-vacuumed, then (c) the hand-written SQL lower bound and (d) the naive per-model loop are timed on that state
-(both rolled back) before (b') the product's ``revalidate_all()`` runs in a child process
+Steps: (a) load data, regenerated (in a child process) unless the database already holds
+exactly ``BENCH_MODELS`` untouched load models, and the capability table checked against
+the results; (b) a baseline shift is published and the tables vacuumed, then (c) the
+hand-written SQL lower bound (aggregating the results, as SPEC 19 defines it, and again
+reading the capability table) and (d) the naive per-model loop are timed on that state
+(all rolled back) before (b') the product's ``revalidate_all()`` runs in a child process
 which reports its own peak RSS (VmHWM), and once more to show it writes nothing;
-(e) the impact preview of another draft; (f) SQL queries per page, computed and cached, and
-the time to compute one afresh; (g) HTTP latency at 20 concurrent clients against gunicorn,
-beside a minimal Django JSON view served the same way (``REDIS_URL`` set: the servers cache
-in Redis, as in production). Prints a table; the last line is one JSON object.
+(e) the impact preview of another draft, in a child process too; (f) SQL queries per
+page, computed and cached, and the time to compute one afresh; (g) HTTP latency at 20
+concurrent clients against gunicorn, beside a minimal Django JSON view served the same way
+(``REDIS_URL`` set: the servers cache in Redis, as in production). Prints a table; the
+last line is one JSON object. With ``BENCH_MODELS`` of a million or more the targets are
+those of SPEC 19's "Scale beyond one machine" (revalidation < 60 s, preview < 10 s, no
+process over 1 GB, load data < 15 min).
 """
 
 import json
@@ -46,6 +51,7 @@ HISTORY = 30  # own-motion determinations given to the long-history model
 # each worker's memory. (Jobs never see it: the revalidation child queues to a scratch broker.)
 CACHE_URL = os.environ.get("REDIS_URL", "")
 TARGETS = {
+    "generate_s": 180.0,
     "revalidate_s": 30.0,
     "ratio": 2.0,
     "impact_s": 3.0,
@@ -54,6 +60,13 @@ TARGETS = {
     "page_to_baseline": 3.0,
     "check_to_baseline": 2.0,
 }
+# SPEC 19, "Scale beyond one machine": the targets at a million models (about 12 million results).
+MILLION = 1_000_000
+MILLION_TARGETS = {**TARGETS, "generate_s": 900.0, "revalidate_s": 60.0, "impact_s": 10.0, "peak_rss_mb": 1024.0}
+
+
+def targets_for(models: int) -> dict[str, float]:
+    return MILLION_TARGETS if models >= MILLION else TARGETS
 
 
 def say(message: str = "") -> None:
@@ -136,9 +149,9 @@ def machine() -> dict[str, Any]:
 # Steps
 
 
-def step_load_data(models: int) -> dict[str, Any]:
-    from django.core.management import call_command
-
+def step_load_data(models: int, env: dict[str, str]) -> dict[str, Any]:
+    """The load data, generated in a child process (which reports its own peak RSS) unless
+    the database already holds exactly ``models`` untouched load models."""
     from governance.baselines.models import ThresholdSet
     from governance.baselines.selectors import threshold_set_in_force
     from governance.registry.management.commands.generate_load_data import (
@@ -162,18 +175,18 @@ def step_load_data(models: int) -> dict[str, Any]:
     )
     if existing == models and untouched:
         say(f"(a) Load data: {existing} load models already present and untouched; not regenerated.")
-        return {"generated": False, "seconds": None}
+        return {"generated": False, "seconds": None, "peak_rss_mb": None}
     reason = (
         "none present"
         if not existing
         else f"{existing} present" + ("" if existing != models else " but changed by an earlier run")
     )
     say(f"(a) Load data: generating {models} models ({reason})...")
-    started = time.perf_counter()
-    call_command("generate_load_data", models=models, reset=existing > 0 or current is not None)
-    seconds = time.perf_counter() - started
-    say(f"    generated in {seconds:.1f} s")
-    return {"generated": True, "seconds": seconds}
+    generated = run_child(
+        env, "generate_child.py", str(models), *(["--reset"] if existing > 0 or current is not None else []), echo=True
+    )
+    say(f"    generated in {generated['seconds']:.1f} s, peak RSS {generated['peak_rss_mb']:.0f} MB")
+    return {"generated": True, "seconds": generated["seconds"], "peak_rss_mb": generated["peak_rss_mb"]}
 
 
 def users():
@@ -260,31 +273,47 @@ def step_publish_shift(board) -> Any:
     return published
 
 
-def run_revalidation(env: dict[str, str]) -> dict[str, Any]:
-    """``revalidate_all()`` in a child process, which reports its own peak RSS."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
+def run_child(env: dict[str, str], script: str, *args: str, echo: bool = False) -> dict[str, Any]:
+    """``bench/<script>`` in a child process, which reports its own peak RSS: the JSON
+    object of its last line of output, with ``wall_s``; with ``echo``, the lines before it
+    are shown as they come."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "revalidate_child.py")], env=env, cwd=ROOT, stdout=out, stderr=err
+            [sys.executable, str(ROOT / "bench" / script), *args],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
         )
+        lines = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if echo and not line.startswith("{"):
+                say("    " + lines[-1])
         process.wait()
-        wall = time.perf_counter() - started
-        out.seek(0)
         err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    if process.returncode != 0:
-        raise RuntimeError(f"revalidation failed ({process.returncode}):\n{stdout}\n{stderr}")
-    report = json.loads(stdout.strip().splitlines()[-1])
-    report["wall_s"] = wall
+        stderr = err.read()
+    if process.returncode != 0 or not lines:
+        raise RuntimeError(f"{script} failed ({process.returncode}):\n" + "\n".join(lines[-20:]) + f"\n{stderr}")
+    report = json.loads(lines[-1])
+    report["wall_s"] = time.perf_counter() - started
     return report
 
 
-def step_impact(board) -> dict[str, Any]:
+def run_revalidation(env: dict[str, str]) -> dict[str, Any]:
+    """``revalidate_all()`` in a child process, which reports its own peak RSS."""
+    return run_child(env, "revalidate_child.py")
+
+
+def step_impact(board, env: dict[str, str]) -> dict[str, Any]:
+    """The impact preview of a draft, in a child process which reports its own peak RSS."""
     from django.utils import timezone
 
     from governance.baselines import services as baselines
     from governance.baselines.selectors import threshold_set_in_force
-    from governance.determinations.preview import impact_preview
 
     entries = shifted_entries(threshold_set_in_force(), low=Decimal("0"), high=DRAFT_SHIFT, critical=DRAFT_SHIFT)
     draft = baselines.create_draft(
@@ -294,10 +323,7 @@ def step_impact(board) -> dict[str, Any]:
         issuing_body="Benchmark",
         rationale=f"Draft: high and critical lowered by {DRAFT_SHIFT}.",
     )
-    started = time.perf_counter()
-    preview = impact_preview(draft)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "changes": len(preview["changes"]), "matrix": preview["matrix"]}
+    return run_child(env, "preview_child.py", str(draft.pk))
 
 
 class Read(NamedTuple):
@@ -503,7 +529,10 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     say(f"Load average at start: {_loadavg(load_at_start)} (other work on the machine skews every figure)")
     call_command("migrate", verbosity=0, interactive=False)
 
-    load = step_load_data(models)
+    target = targets_for(models)
+    load = step_load_data(models, env)
+    drift_after_load = capability_drift()
+    say(f"    capability table against the results from scratch: {drift_after_load} (model, domain) pairs differ")
     population = AIModel.objects.count()
     board, regulator = users()
     dossiers = dossier_models(regulator)
@@ -523,6 +552,11 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     settle("the revalidation yardsticks")
     bound = lower_bound(shifted)
     say(f"(c) SQL lower bound: {bound['seconds']:.2f} s ({bound['rows_written']} models rewritten, rolled back)")
+    table_bound = lower_bound(shifted, from_table=True)
+    say(
+        f"    the same statement reading the capability table: {table_bound['seconds']:.2f} s "
+        f"({table_bound['rows_written']} models rewritten, rolled back)"
+    )
 
     naive = naive_loop(shifted, thresholds, sample=sample)
     naive_scaled = naive["seconds"] / naive["sample"] * population
@@ -548,8 +582,11 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         f"audit chain {'verifies' if written['chain_ok'] else 'BROKEN'}"
     )
 
-    impact = step_impact(board)
-    say(f"(e) impact preview: {impact['seconds']:.2f} s ({impact['changes']} models would move)")
+    impact = step_impact(board, env)
+    say(
+        f"(e) impact preview: {impact['seconds']:.2f} s ({impact['changes']} models would move), "
+        f"peak RSS {impact['peak_rss_mb']:.0f} MB (Django loaded: {impact['rss_before_mb']:.0f} MB)"
+    )
 
     settle("the page measurements")
     collect_static(env)
@@ -567,6 +604,15 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     http = step_http(env, regulator, dossiers["long"], requests=requests, concurrency=concurrency, workers=workers)
 
     api, dossier, check, baseline = http["api"], http["dossier"], http["check"], http["baseline"]
+    peak_rss = {
+        "generate_load_data": _round(load["peak_rss_mb"], 1),
+        "revalidate_all": _round(revalidation["peak_rss_mb"], 1),
+        "revalidate_all_again": _round(again["peak_rss_mb"], 1),
+        "impact_preview": _round(impact["peak_rss_mb"], 1),
+        "bench": _round(own_high_water_mb(), 1),
+    }
+    heaviest, heaviest_mb = max(((name, mb) for name, mb in peak_rss.items() if mb is not None), key=lambda p: p[1])
+    say("    peak RSS by process: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in peak_rss.items() if mb))
     ratio = revalidation["seconds"] / bound["seconds"] if bound["seconds"] else float("inf")
     figures = {
         "models": population,
@@ -579,6 +625,8 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         "revalidate_again_written": again["written"],
         "lower_bound_s": _round(bound["seconds"]),
         "revalidate_to_lower_bound": _round(ratio),
+        "lower_bound_table_s": _round(table_bound["seconds"]),
+        "revalidate_to_lower_bound_table": _round(revalidation["seconds"] / table_bound["seconds"]),
         "naive_s": _round(naive_scaled),
         "naive_scaled": True,
         "naive_sample": naive["sample"],
@@ -586,6 +634,10 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         "impact_s": _round(impact["seconds"]),
         "impact_changes": impact["changes"],
         "peak_rss_mb": _round(revalidation["peak_rss_mb"], 1),
+        "impact_peak_rss_mb": _round(impact["peak_rss_mb"], 1),
+        "generate_peak_rss_mb": _round(load["peak_rss_mb"], 1),
+        "peak_rss_by_process_mb": peak_rss,
+        "capability_drift": drift_after_load,
         "list_queries": queries["list"],
         "dossier_queries": queries["dossier"],
         "dossier_queries_by_lineage_depth": queries["lineage"],
@@ -620,28 +672,46 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         (
             "Load data generated",
             _s(load["seconds"]) if load["generated"] else "reused",
-            "< 180 s",
-            load["seconds"] < 180 if load["generated"] else None,
+            f"< {target['generate_s']:.0f} s",
+            load["seconds"] < target["generate_s"] if load["generated"] else None,
+        ),
+        (
+            "Capability table vs results from scratch",
+            f"{drift_after_load} pairs differ",
+            "0",
+            drift_after_load == 0,
         ),
         (
             "Full revalidation (revalidate_all)",
             f"{revalidation['seconds']:.2f} s ({figures['revalidate_changed']} changed)",
-            "< 30 s",
-            revalidation["seconds"] < TARGETS["revalidate_s"],
+            f"< {target['revalidate_s']:.0f} s",
+            revalidation["seconds"] < target["revalidate_s"],
         ),
         ("SQL lower bound (aggregate + bulk write)", f"{bound['seconds']:.2f} s", "", None),
+        (
+            "The same reading the capability table",
+            f"{table_bound['seconds']:.2f} s ({revalidation['seconds'] / table_bound['seconds']:.1f}x)",
+            "(info)",
+            None,
+        ),
         (
             "Revalidation / lower bound",
             f"{ratio:.1f}x",
             "<= 2x",
-            ratio <= TARGETS["ratio"],
+            ratio <= target["ratio"],
         ),
         ("Naive per-model ORM loop (scaled)", f"{naive_scaled:.1f} s (from {naive['sample']} models)", "", None),
         (
             "Peak RSS of the revalidation process",
             f"{revalidation['peak_rss_mb']:.0f} MB",
-            "< 500 MB",
-            revalidation["peak_rss_mb"] < TARGETS["peak_rss_mb"],
+            f"< {target['peak_rss_mb']:.0f} MB",
+            revalidation["peak_rss_mb"] < target["peak_rss_mb"],
+        ),
+        (
+            "Peak RSS of the heaviest process",
+            f"{heaviest_mb:.0f} MB ({heaviest})",
+            f"< {target['peak_rss_mb']:.0f} MB",
+            heaviest_mb < target["peak_rss_mb"],
         ),
         (
             "Second revalidation (nothing to change)",
@@ -657,7 +727,12 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
             written["baseline_rereviews"] == changed,
         ),
         ("Audit chain after the run", "verifies" if written["chain_ok"] else "broken", "verifies", written["chain_ok"]),
-        ("Impact preview", f"{impact['seconds']:.2f} s", "< 3 s", impact["seconds"] < TARGETS["impact_s"]),
+        (
+            "Impact preview",
+            f"{impact['seconds']:.2f} s",
+            f"< {target['impact_s']:.0f} s",
+            impact["seconds"] < target["impact_s"],
+        ),
         (
             "Queries: /api/v1/models/?tier=3 (size 10 / 100)",
             " / ".join(str(v) for v in queries["list"].values()),
@@ -680,19 +755,19 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
             "API list p50 / p99",
             f"{api.p50_ms:.1f} / {api.p99_ms:.1f} ms ({api.p99_ms / baseline.p99_ms:.1f}x baseline)",
             "p99 <= 3x",
-            api.p99_ms <= TARGETS["page_to_baseline"] * baseline.p99_ms,
+            api.p99_ms <= target["page_to_baseline"] * baseline.p99_ms,
         ),
         (
             "Dossier p50 / p99",
             f"{dossier.p50_ms:.1f} / {dossier.p99_ms:.1f} ms ({dossier.p99_ms / baseline.p99_ms:.1f}x baseline)",
             "p99 <= 3x",
-            dossier.p99_ms <= TARGETS["page_to_baseline"] * baseline.p99_ms,
+            dossier.p99_ms <= target["page_to_baseline"] * baseline.p99_ms,
         ),
         (
             "Access check p50 / p99",
             f"{check.p50_ms:.1f} / {check.p99_ms:.1f} ms ({check.p99_ms / baseline.p99_ms:.1f}x baseline)",
             "p99 <= 2x",
-            check.p99_ms <= TARGETS["check_to_baseline"] * baseline.p99_ms,
+            check.p99_ms <= target["check_to_baseline"] * baseline.p99_ms,
         ),
         ("Minimal Django JSON view p50 / p99", f"{baseline.p50_ms:.1f} / {baseline.p99_ms:.1f} ms", "", None),
         (
@@ -723,6 +798,18 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     say(f"{len(failed)} target(s) missed" + (": " + "; ".join(failed) if failed else ""))
     print(json.dumps(figures, separators=(",", ":")), flush=True)
     return 0
+
+
+def capability_drift() -> int:
+    from governance.evidence.capabilities import drift
+
+    return drift()
+
+
+def own_high_water_mb() -> float:
+    from bench.revalidate_child import high_water_mb
+
+    return high_water_mb()
 
 
 def _loadavg(values: tuple[float, float, float]) -> str:

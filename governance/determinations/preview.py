@@ -7,6 +7,7 @@ confirmation, a human decision) are listed apart, so they are not counted as the
 Writes nothing.
 """
 
+from collections import Counter
 from typing import Any
 
 from governance.baselines.models import ThresholdSet
@@ -26,23 +27,24 @@ def impact_preview(threshold_set: ThresholdSet) -> dict[str, Any]:
     rulesets = [thresholds_of(threshold_set)]
     if in_force is not None:
         rulesets.append(thresholds_of(in_force))
-    matrix = {str(a): {str(b): 0 for b in range(1, 5)} for a in range(1, 5)}
+    counts: Counter[tuple[int, int]] = Counter()
     moves: list[tuple[int, int | None, int, int | None]] = []
     off_rule: list[tuple[int, int, int, int]] = []
 
     def floors(swept: Swept) -> Floors:
-        return tuple(outcome.tier for outcome in swept.outcomes)
+        return tuple([outcome.tier for outcome in swept.outcomes])
 
     with cyclic_gc_paused():
         for swept in sweep(rulesets, floors):
             tier = swept.outcomes[0].tier
             ruled = swept.outcomes[1].tier if in_force is not None else swept.current_tier
             if ruled is not None:
-                matrix[str(ruled)][str(tier)] += 1
+                counts[ruled, tier] += 1
             if ruled != tier:
                 moves.append((swept.model_id, ruled, tier, swept.current_tier))
             if swept.current_tier is not None and ruled is not None and swept.current_tier != ruled:
                 off_rule.append((swept.model_id, swept.current_tier, ruled, tier))
+    matrix = {str(a): {str(b): counts[a, b] for b in range(1, 5)} for a in range(1, 5)}
     names = {
         pk: f"{name} {version}"
         for pk, name, version in AIModel.objects.filter(

@@ -1,8 +1,19 @@
 from django.contrib import admin, messages
 
 from governance.evidence import services
-from governance.evidence.models import EvaluationResult
+from governance.evidence.models import Capability, EvaluationResult
+from governance.platform.admin_base import ImmutableAdmin
 from governance.platform.errors import DomainError
+
+
+@admin.register(Capability)
+class CapabilityAdmin(ImmutableAdmin):
+    """Derived from the evidence and kept by its services: shown, never edited."""
+
+    list_display = ["model", "domain", "score"]
+    list_filter = ["domain"]
+    search_fields = ["model__name"]
+    list_select_related = ["model", "domain"]
 
 
 @admin.register(EvaluationResult)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from governance.registry.models import AIModel, Benchmark, Organization
+from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
 
 
 class EvaluationResult(models.Model):
@@ -63,3 +63,25 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} on {self.benchmark}: {self.raw_score}"
+
+
+class Capability(models.Model):
+    """A model's capability in one risk domain, ``c[d]`` of SPEC section 3: the best
+    normalized score over its evidence there (no row: no evidence in the domain).
+
+    Derived from the results, kept for the set-based reads (a revalidation of every model,
+    the impact preview), which then read one row per model and domain instead of
+    aggregating every result. Kept exact by the evidence services
+    (``governance.evidence.capabilities``) in the transaction of each change to what counts
+    as evidence; the per-model pipeline still reads the results themselves, for the ids
+    that set each capability."""
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="+", db_index=False)
+    domain = models.ForeignKey(RiskDomain, on_delete=models.CASCADE, related_name="+", db_index=False)
+    score = models.DecimalField(max_digits=5, decimal_places=4)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "domain"], name="capability_once_per_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} in domain {self.domain_id}: {self.score}"

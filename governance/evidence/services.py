@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, record, record_many
+from governance.evidence import capabilities
 from governance.evidence.models import EvaluationResult
 from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
 from governance.platform.jobs import REVALIDATE_MODEL, enqueue
@@ -116,7 +117,11 @@ def _transition(
     evaluation: EvaluationResult, *, by: Any, source: str, target: str, action: str, reason: str = ""
 ) -> EvaluationResult:
     with transaction.atomic():
-        locked = EvaluationResult.objects.select_for_update(of=("self",)).select_related("model").get(pk=evaluation.pk)
+        locked = (
+            EvaluationResult.objects.select_for_update(of=("self",))
+            .select_related("model", "benchmark")
+            .get(pk=evaluation.pk)
+        )
         if not transitions.allows("evaluationresult", _VERBS[target], locked.status):
             raise IllegalTransition(f"Only a {source} evaluation can be {target}; this one is {locked.status}.")
         locked.status = target
@@ -129,6 +134,7 @@ def _transition(
             changes["reason"] = [None, reason]
         record(actor=by, action=action, obj=locked, changes=changes, organization_id=locked.model.developer_id)
         if target in (EvaluationResult.Status.ACCEPTED, EvaluationResult.Status.WITHDRAWN):
+            capabilities.refresh(model_ids=[locked.model_id], domain_ids=[locked.benchmark.domain_id])
             enqueue(REVALIDATE_MODEL, locked.model_id, cause="new_evidence")
     return locked
 

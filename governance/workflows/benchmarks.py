@@ -1,13 +1,14 @@
 """A change to what decides a benchmark's evidence (SPEC sections 11 and 22): its place on
 the approved list, its scale or its direction. The benchmark changes (registry), the results
-on it are normalized again when the scale or direction moved (evidence), all in one
-transaction; then the models with results on it are revalidated through the one tier-change
-pipeline, in the background."""
+on it are normalized again when the scale or direction moved and the capabilities of the
+models with results on it are worked out again (evidence), all in one transaction; then
+those models are revalidated through the one tier-change pipeline, in the background."""
 
 from typing import Any
 
 from django.db import transaction
 
+from governance.evidence import capabilities
 from governance.evidence import services as evidence
 from governance.evidence.selectors import models_evaluated_on
 from governance.platform.jobs import REVALIDATE_MODELS, enqueue
@@ -23,5 +24,6 @@ def change_benchmark(*, by: Any, benchmark: Benchmark, reason: str, **changes: A
         if changed & RESCALING:
             evidence.renormalize(benchmark=benchmark, by=by)
         if changed and (model_ids := models_evaluated_on(benchmark.pk)):
+            capabilities.refresh(model_ids=model_ids, domain_ids=[benchmark.domain_id])
             enqueue(REVALIDATE_MODELS, model_ids, cause="new_evidence")
     return benchmark

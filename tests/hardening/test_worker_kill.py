@@ -30,6 +30,7 @@ from governance.cases.models import ReReview
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
 from governance.determinations.preview import impact_preview
+from governance.evidence import capabilities
 from governance.evidence.models import EvaluationResult
 from governance.notifications.models import Notification
 from governance.platform.jobs import REVALIDATE_ALL
@@ -102,6 +103,7 @@ def populate(world: World) -> None:
                 )
             )
     EvaluationResult.objects.bulk_create(results, batch_size=2000)
+    capabilities.refresh()  # written past the evidence services: the capability table follows
     revalidate_all(chunk_size=500)  # initial tiers under the set in force
     assert Determination.objects.filter(status="in_force").count() == MODELS
 

@@ -36,6 +36,7 @@ from governance.registry.lineage import descendant_ids
 from governance.registry.models import AIModel, ApiToken, Benchmark, Organization, RiskDomain
 from governance.registry.roles import organization_id_of, roles_of
 from governance.registry.selectors import accreditations, public_models, visible_models
+from governance.workflows import accreditation as accrediting
 from governance.workflows import tier_changes as determinations
 from governance.workflows.benchmarks import change_benchmark
 
@@ -142,7 +143,7 @@ class AccreditationViewSet(
     def create(self, request, *args, **kwargs):
         serializer = AccreditationGrantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        accreditation = services.grant_accreditation(by=request.user, **serializer.validated_data)
+        accreditation = accrediting.grant_accreditation(by=request.user, **serializer.validated_data)
         return Response(AccreditationSerializer(accreditation).data, status=status.HTTP_201_CREATED)
 
     def _change(self, request, change, serializer_class=AccreditationChangeSerializer):
@@ -155,17 +156,17 @@ class AccreditationViewSet(
     @extend_schema(request=AccreditationChangeSerializer, responses=AccreditationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
     def suspend(self, request, pk=None):
-        return self._change(request, services.suspend_accreditation)
+        return self._change(request, accrediting.suspend_accreditation)
 
     @extend_schema(request=AccreditationChangeSerializer, responses=AccreditationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
     def reinstate(self, request, pk=None):
-        return self._change(request, services.reinstate_accreditation)
+        return self._change(request, accrediting.reinstate_accreditation)
 
     @extend_schema(request=AccreditationRevokeSerializer, responses=AccreditationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRegulator])
     def revoke(self, request, pk=None):
-        return self._change(request, services.revoke_accreditation, AccreditationRevokeSerializer)
+        return self._change(request, accrediting.revoke_accreditation, AccreditationRevokeSerializer)
 
 
 class RiskDomainViewSet(viewsets.ReadOnlyModelViewSet):

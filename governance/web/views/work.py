@@ -24,7 +24,6 @@ from governance.evidence.imports import import_log
 from governance.notifications.models import Notification
 from governance.notifications.services import mark_read
 from governance.platform.errors import Invalid, NotAllowed
-from governance.registry import services as registry
 from governance.registry.models import AIModel, Benchmark, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
 from governance.registry.selectors import accreditations, visible_evaluations, visible_models
@@ -45,6 +44,7 @@ from governance.web.forms import (
     ThresholdSetForm,
 )
 from governance.web.views.runs import follows_runs, progress_context
+from governance.workflows import accreditation as accrediting
 from governance.workflows import rulemaking
 from governance.workflows.benchmarks import change_benchmark
 
@@ -362,9 +362,9 @@ def benchmarks_page(request: HttpRequest) -> HttpResponse:
 
 
 _ACCREDITATION_CHANGES = {
-    "suspend": registry.suspend_accreditation,
-    "reinstate": registry.reinstate_accreditation,
-    "revoke": registry.revoke_accreditation,
+    "suspend": accrediting.suspend_accreditation,
+    "reinstate": accrediting.reinstate_accreditation,
+    "revoke": accrediting.revoke_accreditation,
 }
 
 
@@ -378,7 +378,7 @@ def accreditations_page(request: HttpRequest) -> HttpResponse:
     form = AccreditationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            accreditation = registry.grant_accreditation(by=user, **form.cleaned_data)
+            accreditation = accrediting.grant_accreditation(by=user, **form.cleaned_data)
             messages.success(
                 request, f"{accreditation.organization.name} accredited until {accreditation.valid_until:%d %b %Y}."
             )

@@ -5,7 +5,8 @@ the per-model services: a few dozen developer organisations, a few accredited ev
 two standardized benchmarks per risk domain, a threshold set in force (drafted and
 published through the baselines services), N models (about 10% derivatives, up to three
 generations deep), about 12 accepted accredited results per model with scores spread over
-all four tiers, and then one run of the product's set-based revalidation, which writes
+all four tiers, each model's capability per domain (the best of those scores, as the
+evidence services keep it), and then one run of the product's set-based revalidation, which writes
 each model's initial determination and its mirror fields exactly as the tier rule gives.
 
 Everything it creates is marked as load data (organisations with jurisdiction ``load``,
@@ -13,7 +14,6 @@ slugs, versions and usernames starting ``load-``). It refuses to touch a databas
 holds anything else unless ``--force``; ``--reset`` empties the database first.
 """
 
-import json
 import random
 import time
 from collections import Counter
@@ -27,9 +27,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.operations import RunPython, RunSQL
+from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
@@ -38,7 +39,8 @@ from governance.baselines import services as baselines
 from governance.baselines.models import ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
 from governance.determinations.models import Determination
-from governance.evidence.models import EvaluationResult
+from governance.evidence.models import Capability, EvaluationResult
+from governance.platform.bulk_insert import insert_rows
 from governance.registry.models import (
     Accreditation,
     AccreditationCoverage,
@@ -87,6 +89,7 @@ MODEL_FIELDS = [
     "created_at",
     "updated_at",
 ]
+CAPABILITY_FIELDS = ["model", "domain", "score"]
 RESULT_FIELDS = [
     "model",
     "benchmark",
@@ -170,36 +173,33 @@ def reset_database(stdout=None) -> None:
 
 def _insert(model: type[models.Model], field_names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write ``rows`` (values in ``field_names`` order, JSON fields as JSON text) into
-    ``model``'s table: COPY on PostgreSQL, batched INSERT elsewhere. No signals, no
-    ``save()``; returns the row count."""
-    fields = [model._meta.get_field(name) for name in field_names]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    ``model``'s table through the platform's bulk insert (``COPY`` on PostgreSQL); no
+    signals, no ``save()``. Returns the row count."""
     count = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
+
+    def counted() -> Iterator[Sequence[Any]]:
+        nonlocal count
         for row in rows:
-            batch.append(
-                [
-                    f.get_db_prep_save(json.loads(value) if isinstance(f, models.JSONField) else value, connection)
-                    for f, value in zip(fields, row, strict=True)
-                ]
-            )
-            if len(batch) == 2000:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
+            count += 1
+            yield row
+
+    insert_rows(model, [model._meta.get_field(name).attname for name in field_names], counted())
     return count
+
+
+def _unchecked_references() -> None:
+    """Skip the foreign-key checks of the rest of this transaction (PostgreSQL, when the
+    role may): every reference in the bulk-written rows is an id this command just took
+    from the table it refers to, and the checks (a lookup and a row lock on the referenced
+    row for each reference) cost more than the writing itself. Nothing else runs in that
+    transaction; a role that may not skip them keeps them."""
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        pass
 
 
 def _allocate_ids(model: type[models.Model], n: int) -> list[int]:
@@ -223,6 +223,7 @@ def _allocate_ids(model: type[models.Model], n: int) -> list[int]:
 
 @dataclass
 class Domain:
+    id: int
     slug: str
     low: int
     high: int
@@ -230,7 +231,7 @@ class Domain:
     benchmarks: tuple[int, int]  # benchmark ids: scale 0-1 and scale 0-100
 
 
-@dataclass
+@dataclass(slots=True)
 class Plan:
     """One model to create: its lineage and the shape of its evidence."""
 
@@ -306,7 +307,10 @@ def result_rows(
     evaluator_ids: list[int],
     reviewer_id: int,
     now: Any,
+    capabilities: list[tuple[int, int, str]],
 ) -> Iterator[tuple]:
+    """The results of ``plans``; each model's capability per domain (its best score there,
+    as the evidence services would keep it) is appended to ``capabilities`` on the way."""
     run_dates = [date(2025, 6, 1) + timedelta(days=day) for day in range(365)]
     for plan in plans:
         scores = domain_scores(rng, plan, domains)
@@ -320,6 +324,10 @@ def result_rows(
         for _ in range(plan.reruns):
             index, slot, units = rng.choice(entries)
             entries.append((index, slot, max(0, units - int(rng.random() * 500))))
+        best: dict[int, int] = {}
+        for index, _, units in entries:
+            best[index] = max(units, best.get(index, 0))
+        capabilities.extend((plan.id, domains[index].id, _score(units)) for index, units in sorted(best.items()))
         for index, slot, units in entries:
             yield (
                 plan.id,
@@ -409,6 +417,7 @@ class Command(BaseCommand):
 
         tick = time.perf_counter()
         with transaction.atomic():
+            _unchecked_references()
             ids = _allocate_ids(AIModel, models)
             plans = list(plan_models(rng, ids, developer_ids, domains))
             written_models = _insert(AIModel, MODEL_FIELDS, model_rows(rng, plans, regulator.pk, now))
@@ -418,17 +427,24 @@ class Command(BaseCommand):
         written_results = 0
         for start in range(0, len(plans), CHUNK_MODELS):
             with transaction.atomic():
+                _unchecked_references()
+                best: list[tuple[int, int, str]] = []
+                chunk = plans[start : start + CHUNK_MODELS]
                 written_results += _insert(
                     EvaluationResult,
                     RESULT_FIELDS,
-                    result_rows(rng, plans[start : start + CHUNK_MODELS], domains, evaluator_ids, regulator.pk, now),
+                    result_rows(rng, chunk, domains, evaluator_ids, regulator.pk, now, best),
                 )
+                _insert(Capability, CAPABILITY_FIELDS, best)
         timings["evaluation results"] = time.perf_counter() - tick
+
+        depths = Counter(plan.depth for plan in plans)
+        del plans  # a million plans weigh some 200 MB, which the revalidation needs no more
 
         tick = time.perf_counter()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (AIModel, EvaluationResult, Determination):
+                for model in (AIModel, EvaluationResult, Capability, Determination):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         timings["analyze"] = time.perf_counter() - tick
 
@@ -442,8 +458,14 @@ class Command(BaseCommand):
                 for model in (AIModel, Determination, EvaluationResult):
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
-        depths = Counter(plan.depth for plan in plans)
-        tiers = Counter(load_models().filter(pk__in=ids).values_list("current_tier", flat=True).iterator())
+        tiers = dict(
+            load_models()
+            .filter(pk__gte=ids[0], pk__lte=ids[-1])
+            .values("current_tier")
+            .annotate(n=Count("id"))
+            .values_list("current_tier", "n")
+            .order_by()
+        )
         out = self.stdout.write
         out(f"Load data (seed {seed}) under threshold set {threshold_set.version}:")
         out(f"  organisations       {len(developer_ids)} developers, {len(evaluator_ids)} accredited evaluators")
@@ -549,7 +571,7 @@ class Command(BaseCommand):
                 )
                 ids.append(benchmark.pk)
             low, high, critical = CATASTROPHIC_THRESHOLDS if domain.catastrophic else OTHER_THRESHOLDS
-            result.append(Domain(domain.slug, low, high, critical, (ids[0], ids[1])))
+            result.append(Domain(domain.pk, domain.slug, low, high, critical, (ids[0], ids[1])))
         return result
 
     def _threshold_set(self, board, domains: list[Domain]) -> ThresholdSet:

@@ -32,6 +32,7 @@ from governance.evidence import services as evidence
 from governance.peers import services as peers
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
+from governance.workflows import accreditation as accrediting
 from governance.workflows import cases as case_workflows
 from governance.workflows import rulemaking
 from governance.workflows.peers import read_peer
@@ -154,7 +155,7 @@ class Command(BaseCommand):
         for name, _, _, accredited in ORGANISATIONS:
             organization = self.organisations[name]
             if accredited and not organization.accreditations.exists():
-                registry.grant_accreditation(
+                accrediting.grant_accreditation(
                     by=self.users["regulator"],
                     organization=organization,
                     domains=RiskDomain.objects.all(),
