@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from governance.web.views import access, cases, dashboard, dossier, peers, work
+from governance.web.views import access, cases, dashboard, dossier, lists, peers, work
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -39,6 +39,9 @@ urlpatterns = [
     path("accreditations/", work.accreditations_page, name="accreditations"),
     path("benchmarks/", work.benchmarks_page, name="benchmarks"),
     path("accreditations/<int:pk>/<str:action>/", work.accreditation_action, name="accreditation-action"),
+    path("obligations/", lists.obligations, name="obligations"),
+    path("submissions/", lists.submissions, name="submissions"),
+    path("enforcement/", lists.enforcement, name="enforcement"),
     path("obligations/<int:pk>/", work.obligation_detail, name="obligation-detail"),
     path("submissions/<int:pk>/review/", work.review_submission, name="submission-review"),
     path("peers/", peers.peer_list, name="peers"),
