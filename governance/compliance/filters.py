@@ -14,6 +14,7 @@ class ObligationFilter(FilterSet):
     due_after = django_filters.DateFilter(field_name="next_due", lookup_expr="gte", label="Due on or after")
     due_before = django_filters.DateFilter(field_name="next_due", lookup_expr="lte", label="Due on or before")
     ordering = django_filters.OrderingFilter(
+        label="Sort by",
         fields=(
             ("id", "id"),
             ("next_due", "next_due"),
@@ -26,7 +27,7 @@ class ObligationFilter(FilterSet):
 
     class Meta:
         model = Obligation
-        fields = ["search", "state", "status", "tier", "kind", "developer", "model", "due_after", "due_before"]
+        fields = ["search", "state", "tier", "kind", "developer", "model", "due_after", "due_before"]
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(kind__icontains=value) | Q(model__name__icontains=value))
@@ -37,6 +38,7 @@ class SubmissionFilter(FilterSet):
     model = IdFilter(field_name="obligation__model_id", label="Model")
     developer = IdFilter(field_name="obligation__model__developer_id", label="Developer")
     ordering = django_filters.OrderingFilter(
+        label="Sort by",
         fields=(("id", "id"), ("submitted_at", "submitted_at"), ("period_end", "period_end"), ("state", "state"))
     )
 
@@ -52,6 +54,7 @@ class EnforcementFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     developer = IdFilter(field_name="model__developer_id", label="Developer")
     ordering = django_filters.OrderingFilter(
+        label="Sort by",
         fields=(
             ("id", "id"),
             ("opened_at", "opened_at"),
