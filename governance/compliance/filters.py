@@ -22,7 +22,7 @@ class ObligationFilter(FilterSet):
             ("kind", "kind"),
             ("tier", "tier"),
             ("status", "state"),
-        )
+        ),
     )
 
     class Meta:
@@ -39,7 +39,7 @@ class SubmissionFilter(FilterSet):
     developer = IdFilter(field_name="obligation__model__developer_id", label="Developer")
     ordering = django_filters.OrderingFilter(
         label="Sort by",
-        fields=(("id", "id"), ("submitted_at", "submitted_at"), ("period_end", "period_end"), ("state", "state"))
+        fields=(("id", "id"), ("submitted_at", "submitted_at"), ("period_end", "period_end"), ("state", "state")),
     )
 
     class Meta:
@@ -61,7 +61,7 @@ class EnforcementFilter(FilterSet):
             ("reference", "reference"),
             ("state", "state"),
             ("kind", "kind"),
-        )
+        ),
     )
 
     class Meta:
