@@ -17,9 +17,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
+from governance.cases.filters import AppealFilter, ContestFilter, ReReviewFilter
+from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.compliance.filters import EnforcementFilter, ObligationFilter, SubmissionFilter
 from governance.compliance.selectors import visible_enforcement, visible_obligations, visible_submissions
+from governance.determinations.filters import DeterminationFilter
+from governance.determinations.models import Determination
+from governance.evidence.filters import EvaluationFilter
 from governance.platform.csv_export import stream_csv
+from governance.registry.filters import AIModelFilter
+from governance.registry.selectors import visible_evaluations, visible_models
 from governance.web import tables as t
 
 PER_PAGE = 25
@@ -67,4 +74,51 @@ obligations = _view(WorkList("Obligations", "obligations", visible_obligations, 
 submissions = _view(WorkList("Submissions", "submissions", visible_submissions, SubmissionFilter, t.SubmissionTable))
 enforcement = _view(
     WorkList("Enforcement cases", "enforcement", visible_enforcement, EnforcementFilter, t.EnforcementTable)
+)
+
+
+def _models(user: Any) -> QuerySet:
+    return visible_models(user).select_related("developer").order_by("name", "version", "id")
+
+
+def _evaluations(user: Any) -> QuerySet:
+    return (
+        visible_evaluations(user)
+        .select_related("model", "benchmark", "submitted_by_org")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _determinations(user: Any) -> QuerySet:
+    visible = Determination.objects.filter(model__in=visible_models(user))
+    return visible.select_related("model").order_by("-created_at", "-id")
+
+
+models = _view(WorkList("Models", "models", _models, AIModelFilter, t.ModelTable))
+evaluations = _view(WorkList("Evaluations", "evaluations", _evaluations, EvaluationFilter, t.EvaluationTable))
+determinations = _view(
+    WorkList("Determinations", "determinations", _determinations, DeterminationFilter, t.DeterminationTable)
+)
+contests = _view(
+    WorkList(
+        "Contests",
+        "contests",
+        lambda user: visible_contests(user).order_by("due_date", "id"),
+        ContestFilter,
+        t.ContestTable,
+    )
+)
+appeals = _view(
+    WorkList(
+        "Appeals", "appeals", lambda user: visible_appeals(user).order_by("due_date", "id"), AppealFilter, t.AppealTable
+    )
+)
+rereviews = _view(
+    WorkList(
+        "Re-reviews",
+        "re-reviews",
+        lambda user: visible_rereviews(user).order_by("due_date", "id"),
+        ReReviewFilter,
+        t.ReReviewTable,
+    )
 )
