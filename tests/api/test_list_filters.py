@@ -63,3 +63,16 @@ def test_determinations_by_state_and_developer(world, api, models):
     assert {row["model"] for row in body["results"]} == {nimbus.pk}
     assert regulator.get("/api/v1/determinations/?state=pending_confirmation").json()["results"] == []
     assert regulator.get("/api/v1/determinations/?developer=0").status_code == 400
+
+
+def test_an_ordering_of_the_filterset_is_not_undone_by_the_api_default(world, api, models):
+    """``?ordering=-model`` is the obligations FilterSet's own name (not an API ``ordering_fields``
+    entry); DRF's ordering used to replace it by the default order."""
+    aster, _nimbus = models
+    zephyr = world.register("Zephyr")
+    world.evidence(zephyr, "bio", "0.6000")
+    regulator = api(world.regulator)
+    for query, first in (("-model", zephyr.pk), ("model", aster.pk)):
+        rows = regulator.get(f"/api/v1/obligations/?ordering={query}").json()["results"]
+        assert {row["model"] for row in rows} == {aster.pk, zephyr.pk}
+        assert rows[0]["model"] == first and rows[-1]["model"] != first, query
