@@ -98,6 +98,7 @@ class ModelTable(WorkTable):
 
 
 class EvaluationTable(WorkTable):
+    select = tables.CheckBoxColumn(accessor="pk", exclude_from_export=True)
     id = tables.Column(verbose_name="#")
     model = _model_link()
     benchmark = tables.Column(accessor="benchmark__name", order_by=("benchmark__name",), verbose_name="Benchmark")

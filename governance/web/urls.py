@@ -17,6 +17,7 @@ urlpatterns = [
     path("models/", lists.models, name="models"),
     path("determinations/", lists.determinations, name="determinations"),
     path("evaluations/review/", lists.evaluations, name="evaluation-list"),
+    path("evaluations/review/accept/", lists.accept_evaluations, name="evaluation-bulk-accept"),
     path("contests/", lists.contests, name="contests"),
     path("appeals/", lists.appeals, name="appeals"),
     path("re-reviews/", lists.rereviews, name="re-reviews"),

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from governance.audit.models import AuditEvent
 from governance.cases import services
 from governance.workflows import cases as workflows
 
@@ -120,3 +121,32 @@ def test_lists_ask_the_same_number_of_queries_for_one_or_many_rows(world, path):
     for name in ("Two", "Three"):
         appealed_model(world, name, developer=world.borealis)
     assert count() == one
+
+
+def test_a_regulator_accepts_ticked_results_in_bulk(world, two_orgs):
+    aster, secret = two_orgs
+    pending = [world.evidence(model, "cyber", "0.2000", accept=False) for model in (aster, secret)]
+    client = client_for(world.regulator)
+    page = client.get("/evaluations/review/?state=submitted").content.decode()
+    assert 'name="select"' in page and "Accept the selected results" in page
+    assert "select" not in csv_text(client.get("/evaluations/review/?state=submitted&export=csv")).splitlines()[0]
+    response = client.post("/evaluations/review/accept/", {"select": [str(r.pk) for r in pending] + ["999999"]})
+    assert response.status_code == 302
+    for result in pending:
+        result.refresh_from_db()
+        assert (result.status, result.reviewed_by) == ("accepted", world.regulator)
+    assert (
+        AuditEvent.objects.filter(action="evaluation.accepted", object_id__in=[str(r.pk) for r in pending]).count() == 2
+    )
+    followed = client.get(response["Location"]).content.decode()
+    assert "2 results accepted; 1 not awaiting review were left as they were." in followed
+
+
+def test_bulk_accept_is_for_reviewers_only(world, two_orgs):
+    aster, _secret = two_orgs
+    result = world.evidence(aster, "cyber", "0.2000", accept=False)
+    developer = client_for(world.dev_aurora)
+    assert 'name="select"' not in developer.get("/evaluations/review/").content.decode()
+    assert developer.post("/evaluations/review/accept/", {"select": [str(result.pk)]}).status_code == 403
+    result.refresh_from_db()
+    assert result.status == "submitted"

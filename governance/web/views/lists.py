@@ -11,10 +11,15 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from governance.cases.filters import AppealFilter, ContestFilter, ReReviewFilter
@@ -23,13 +28,26 @@ from governance.compliance.filters import EnforcementFilter, ObligationFilter, S
 from governance.compliance.selectors import visible_enforcement, visible_obligations, visible_submissions
 from governance.determinations.filters import DeterminationFilter
 from governance.determinations.models import Determination
+from governance.evidence import services as evidence
 from governance.evidence.filters import EvaluationFilter
+from governance.evidence.models import EvaluationResult
 from governance.platform.csv_export import stream_csv
 from governance.registry.filters import AIModelFilter
+from governance.registry.roles import BOARD, REGULATOR, has_role
 from governance.registry.selectors import visible_evaluations, visible_models
 from governance.web import tables as t
+from governance.web.errors import handles_domain_errors
 
 PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """An action on the rows ticked in a list's ``select`` column, for the users ``allowed`` names."""
+
+    url_name: str
+    label: str
+    allowed: Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,7 @@ class WorkList:
     rows: Callable[[Any], QuerySet]
     filterset: type[django_filters.FilterSet]
     table: type[tables.Table]
+    bulk: Bulk | None = None
 
 
 def _page(request: HttpRequest, spec: WorkList) -> HttpResponse:
@@ -48,15 +67,16 @@ def _page(request: HttpRequest, spec: WorkList) -> HttpResponse:
     if request.GET.get("export") == "csv":
         if not valid:
             return HttpResponse("Invalid filters: " + filters.errors.as_text(), status=400, content_type="text/plain")
-        export = spec.table(rows)
+        export = spec.table(rows, exclude=("select",))
         values = iter(export.as_values())
         return stream_csv(next(values), values, filename=f"{spec.slug}.csv")
-    table = spec.table(rows)
+    bulk = spec.bulk if spec.bulk and spec.bulk.allowed(request.user) else None
+    table = spec.table(rows, exclude=() if bulk else ("select",))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
     query["export"] = "csv"
-    context = {"list": spec, "filters": filters, "table": table, "export_query": query.urlencode()}
+    context = {"list": spec, "filters": filters, "table": table, "export_query": query.urlencode(), "bulk": bulk}
     return render(request, "web/lists/list.html", context, status=200 if valid else 400)
 
 
@@ -95,7 +115,35 @@ def _determinations(user: Any) -> QuerySet:
 
 
 models = _view(WorkList("Models", "models", _models, AIModelFilter, t.ModelTable))
-evaluations = _view(WorkList("Evaluations", "evaluations", _evaluations, EvaluationFilter, t.EvaluationTable))
+
+
+def _reviews_evidence(user: Any) -> bool:
+    return has_role(user, REGULATOR, BOARD)
+
+
+ACCEPT = Bulk("evaluation-bulk-accept", "Accept the selected results", _reviews_evidence)
+evaluations = _view(WorkList("Evaluations", "evaluations", _evaluations, EvaluationFilter, t.EvaluationTable, ACCEPT))
+
+
+@require_POST
+@login_required
+@handles_domain_errors
+def accept_evaluations(request: HttpRequest) -> HttpResponse:
+    """Accept every ticked result still awaiting review, each through the evidence review service."""
+    if not _reviews_evidence(request.user):
+        raise PermissionDenied("Only regulators and the threshold board accept evaluation results.")
+    ids = [int(value) for value in request.POST.getlist("select") if value.isdigit() and len(value) < 19]
+    if not ids:
+        messages.error(request, "Tick at least one result to accept.")
+        return redirect("evaluation-list")
+    pending = visible_evaluations(request.user).filter(pk__in=ids, status=EvaluationResult.Status.SUBMITTED)
+    accepted = [evidence.accept_evaluation(evaluation=result, by=request.user).pk for result in pending.order_by("id")]
+    skipped = len(set(ids)) - len(accepted)
+    note = f"; {skipped} not awaiting review were left as they were" if skipped else ""
+    messages.success(request, f"{len(accepted)} result{pluralize(len(accepted))} accepted{note}.")
+    return redirect(reverse("evaluation-list") + "?state=submitted")
+
+
 determinations = _view(
     WorkList("Determinations", "determinations", _determinations, DeterminationFilter, t.DeterminationTable)
 )
