@@ -97,8 +97,16 @@ class ModelTable(WorkTable):
         fields = ["name", "version", "developer", "current_tier", "released", "next_review_due"]
 
 
+class TickColumn(tables.CheckBoxColumn):
+    """A tick per row for a bulk action; its header is a word (a "tick all" box would need script)."""
+
+    @property
+    def header(self) -> str:
+        return "Select"
+
+
 class EvaluationTable(WorkTable):
-    select = tables.CheckBoxColumn(accessor="pk", exclude_from_export=True)
+    select = TickColumn(accessor="pk", exclude_from_export=True)
     id = tables.Column(verbose_name="#")
     model = _model_link()
     benchmark = tables.Column(accessor="benchmark__name", order_by=("benchmark__name",), verbose_name="Benchmark")
