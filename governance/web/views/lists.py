@@ -147,26 +147,15 @@ def accept_evaluations(request: HttpRequest) -> HttpResponse:
 determinations = _view(
     WorkList("Determinations", "determinations", _determinations, DeterminationFilter, t.DeterminationTable)
 )
-contests = _view(
-    WorkList(
-        "Contests",
-        "contests",
-        lambda user: visible_contests(user).order_by("due_date", "id"),
-        ContestFilter,
-        t.ContestTable,
-    )
-)
-appeals = _view(
-    WorkList(
-        "Appeals", "appeals", lambda user: visible_appeals(user).order_by("due_date", "id"), AppealFilter, t.AppealTable
-    )
-)
+
+
+def _soonest_due(visible: Callable[[Any], QuerySet]) -> Callable[[Any], QuerySet]:
+    """A case list's rows, the soonest due first."""
+    return lambda user: visible(user).order_by("due_date", "id")
+
+
+contests = _view(WorkList("Contests", "contests", _soonest_due(visible_contests), ContestFilter, t.ContestTable))
+appeals = _view(WorkList("Appeals", "appeals", _soonest_due(visible_appeals), AppealFilter, t.AppealTable))
 rereviews = _view(
-    WorkList(
-        "Re-reviews",
-        "re-reviews",
-        lambda user: visible_rereviews(user).order_by("due_date", "id"),
-        ReReviewFilter,
-        t.ReReviewTable,
-    )
+    WorkList("Re-reviews", "re-reviews", _soonest_due(visible_rereviews), ReReviewFilter, t.ReReviewTable)
 )
