@@ -8,6 +8,7 @@ that exists nowhere both give an empty list (SPEC 15, 20).
 """
 
 import django_filters
+import rest_framework.filters
 from django import forms
 from django.db import models
 
@@ -35,3 +36,17 @@ class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     """DRF's filter backend, building the views' ``filterset_fields`` on :class:`FilterSet`."""
 
     filterset_base = FilterSet
+
+
+class OrderingBackend(rest_framework.filters.OrderingFilter):
+    """DRF's ``?ordering=``, standing aside when the view's FilterSet sorts by it itself.
+
+    A FilterSet with an ``ordering`` filter (the work lists' sortable columns) names its own
+    sort keys; DRF's ordering dropped those names as unknown and re-sorted by the default.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        own_filters = getattr(getattr(view, "filterset_class", None), "base_filters", {})
+        if self.ordering_param in request.query_params and self.ordering_param in own_filters:
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from governance.web.views import access, cases, dashboard, dossier, peers, runs, work
+from governance.web.views import access, cases, dashboard, dossier, lists, peers, runs, work
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -14,6 +14,13 @@ urlpatterns = [
     path("access/register/", access.access_register, name="access-register-page"),
     path("access/requests/<int:pk>/<str:action>/", access.request_action, name="access-request-action"),
     path("access/grants/<int:pk>/revoke/", access.revoke_grant, name="access-grant-revoke"),
+    path("models/", lists.models, name="models"),
+    path("determinations/", lists.determinations, name="determinations"),
+    path("evaluations/review/", lists.evaluations, name="evaluation-list"),
+    path("evaluations/review/accept/", lists.accept_evaluations, name="evaluation-bulk-accept"),
+    path("contests/", lists.contests, name="contests"),
+    path("appeals/", lists.appeals, name="appeals"),
+    path("re-reviews/", lists.rereviews, name="re-reviews"),
     path("models/new/", dossier.register_model, name="model-new"),
     path("models/<int:pk>/", dossier.dossier, name="model-detail"),
     path("models/<int:pk>/revalidate/", dossier.revalidate, name="model-revalidate"),
@@ -40,6 +47,9 @@ urlpatterns = [
     path("accreditations/", work.accreditations_page, name="accreditations"),
     path("benchmarks/", work.benchmarks_page, name="benchmarks"),
     path("accreditations/<int:pk>/<str:action>/", work.accreditation_action, name="accreditation-action"),
+    path("obligations/", lists.obligations, name="obligations"),
+    path("submissions/", lists.submissions, name="submissions"),
+    path("enforcement/", lists.enforcement, name="enforcement"),
     path("obligations/<int:pk>/", work.obligation_detail, name="obligation-detail"),
     path("submissions/<int:pk>/review/", work.review_submission, name="submission-review"),
     path("peers/", peers.peer_list, name="peers"),

@@ -54,6 +54,11 @@ def pages() -> list[tuple[str, str | None, str, dict | None]]:
         ("access-register", "compliance", "/access/register/", None),
         ("divergences", "regulator", "/divergences/", None),
         ("peers", "regulator", "/peers/", None),
+        ("list-obligations", "regulator", "/obligations/?state=overdue&ordering=next_due", None),
+        ("list-submissions", "compliance", "/submissions/", None),
+        ("list-enforcement", "dev-aurora", "/enforcement/", None),
+        ("list-models", "regulator", "/models/?released=false", None),
+        ("list-evaluations", "regulator", "/evaluations/review/?state=submitted", None),
     ]
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from governance.api.parsers import FILES, JSON
 from governance.compliance import services
 from governance.compliance.api import serializers as s
+from governance.compliance.filters import EnforcementFilter, ObligationFilter, SubmissionFilter
 from governance.compliance.selectors import visible_enforcement, visible_obligations, visible_submissions
 from governance.registry.selectors import visible_models
 from governance.workflows import access_audit
@@ -15,7 +16,7 @@ from governance.workflows import access_audit
 
 class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ObligationSerializer
-    filterset_fields = ["model", "status", "kind", "tier"]
+    filterset_class = ObligationFilter
     ordering_fields = ["next_due", "id"]
     ordering = ["next_due", "id"]
 
@@ -36,7 +37,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.SubmissionSerializer
-    filterset_fields = ["obligation", "state", "obligation__model"]
+    filterset_class = SubmissionFilter
     ordering_fields = ["submitted_at", "id"]
     ordering = ["-submitted_at", "-id"]
     parser_classes = FILES  # a submission is multipart, with its files; a review is JSON
@@ -89,7 +90,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 class EnforcementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EnforcementSerializer
-    filterset_fields = ["model", "kind", "state"]
+    filterset_class = EnforcementFilter
     ordering_fields = ["opened_at", "id"]
     ordering = ["-opened_at", "-id"]
 
