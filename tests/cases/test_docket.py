@@ -117,3 +117,28 @@ def test_docket_queries_do_not_grow_with_the_case(world, under_review):
     for n in range(1, 4):
         contest = _exchange(world, contest, n)
     assert _count(world.dev_aurora, path) == before
+
+
+def test_atom_feed_of_the_docket_for_parties_and_staff_only(world, under_review):
+    path = f"/contests/{under_review.pk}/docket.atom"
+    assert path in _page(world.dev_aurora, f"/contests/{under_review.pk}/")
+    for user in (world.dev_aurora, world.regulator):
+        client = Client()
+        client.force_login(user)
+        response = client.get(path)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+        body = response.content.decode()
+        assert "2. Adjudicator assigned" in body and "1. Contest filed" in body
+    outsider = Client()
+    outsider.force_login(world.dev_borealis)
+    assert outsider.get(path).status_code == 404
+    assert Client().get(path).status_code == 404
+
+
+def test_appeal_and_rereview_feeds(world, appealed):
+    client = Client()
+    client.force_login(world.dev_aurora)
+    assert "1. Appealed" in client.get(f"/appeals/{appealed.pk}/docket.atom").content.decode()
+    model = world.register("Aster-2")
+    rereview = services.open_rereview(model=model, trigger="own_motion", reason="Press reports.")
+    assert "1. Re-review opened" in client.get(f"/re-reviews/{rereview.pk}/docket.atom").content.decode()
