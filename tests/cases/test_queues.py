@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from governance.cases import services
 from governance.workflows import cases as workflows
+from tests.factories import assigned_contest
 
 
 def _dashboard(user) -> tuple[str, int]:
@@ -52,16 +53,8 @@ def test_queue_queries_do_not_grow_with_cases(world, heard):
     _, regulator_before = _dashboard(world.regulator3)
     _, developer_before = _dashboard(world.dev_aurora)
     for index in range(3):
-        model = world.register(f"Other {index}")
-        world.evidence(model, "bio", "0.6000")
-        contest = services.file_contest(
-            by=world.dev_aurora,
-            determination=model.determinations.get(status="in_force"),
-            grounds="Contaminated.",
-            requested_tier=2,
-        )
-        services.assign_adjudicator(contest=contest, by=world.regulator, adjudicator=world.regulator3)
-        rereview = services.open_rereview(model=model, trigger="own_motion", reason="Check.")
+        contest = assigned_contest(world, f"Other {index}", adjudicator=world.regulator3)
+        rereview = services.open_rereview(model=contest.model, trigger="own_motion", reason="Check.")
         services.start_rereview(rereview=rereview, by=world.regulator3)
     assert _dashboard(world.regulator3)[1] == regulator_before
     assert _dashboard(world.dev_aurora)[1] == developer_before
