@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from governance.audit.models import AuditEvent
 from governance.cases.models import Appeal, CaseFile, Contest, ReReview
@@ -96,7 +97,8 @@ def _details(action: str, changes: dict, people: dict[int, Any]) -> list[str]:
         members = ", ".join(name(pk) for pk in _after(changes, "panel"))
         out.append(f"Panel: {members}; chair {name(_after(changes, 'chair'))}")
     if _after(changes, "hearing_at"):
-        out.append(f"Hearing at {_after(changes, 'hearing_at')}")
+        hearing = parse_datetime(_after(changes, "hearing_at"))
+        out.append(f"Hearing on {timezone.localtime(hearing):%d %b %Y at %H:%M}" if hearing else "Hearing scheduled")
     if action == "contest.provide_information" and _after(changes, "due_date"):
         out.append(f"Decision now due {_after(changes, 'due_date')}")
     if _after(changes, "outcome"):

@@ -72,6 +72,7 @@ def test_appeal_docket_records_panel_hearing_and_each_vote(world, heard):
     titles = [e.title for e in docket.entries]
     assert titles[:3] == ["Appealed", "Panel assigned", "Hearing scheduled"]
     assert titles.count("Vote cast") == 1
+    assert docket.entries[2].details[0].startswith("Hearing on ")
     assert docket.clocks and docket.clocks[0].label == "Decision due"
     contest_titles = [e.title for e in contest_docket(heard.contest, user=world.dev_aurora).entries]
     assert contest_titles[-1] == "Appealed"
