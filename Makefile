@@ -60,7 +60,7 @@ audit: $(STAMP)
 	$(VENV)/bin/pip-audit -r requirements.txt --strict
 
 screenshots: $(STAMP)
-	SCREENSHOTS=1 $(PY) -m pytest tests/web/test_screenshots.py -p no:xdist -q
+	SCREENSHOTS=1 $(PY) -m pytest tests/web/test_screenshots.py tests/web/test_docket_journey.py -p no:xdist -q
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -142,3 +142,18 @@ def hold_hearing(appeal) -> None:
 
     Appeal.objects.filter(pk=appeal.pk).update(hearing_at=timezone.now() - timedelta(minutes=1))
     appeal.refresh_from_db()
+
+
+def assigned_contest(world, name: str, *, adjudicator):
+    """A new Tier 3 model of Aurora's, contested (asking for Tier 2) and assigned to ``adjudicator``."""
+    from governance.cases import services
+
+    model = world.register(name)
+    world.evidence(model, "bio", "0.6000")
+    contest = services.file_contest(
+        by=world.dev_aurora,
+        determination=model.determinations.get(status="in_force"),
+        grounds="Contaminated.",
+        requested_tier=2,
+    )
+    return services.assign_adjudicator(contest=contest, by=world.regulator, adjudicator=adjudicator)

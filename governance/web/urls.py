@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from governance.web.views import access, cases, dashboard, dossier, lists, peers, runs, work
+from governance.web.views.docket_feeds import AppealDocketFeed, ContestDocketFeed, ReReviewDocketFeed
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -34,6 +35,9 @@ urlpatterns = [
     path("evaluations/", work.evaluations, name="evaluations"),
     path("evaluations/<int:pk>/<str:action>/", work.evaluation_action, name="evaluation-action"),
     path("contests/<int:pk>/", cases.contest_detail, name="contest-detail"),
+    path("contests/<int:pk>/docket.atom", ContestDocketFeed(), name="contest-feed"),
+    path("appeals/<int:pk>/docket.atom", AppealDocketFeed(), name="appeal-feed"),
+    path("re-reviews/<int:pk>/docket.atom", ReReviewDocketFeed(), name="rereview-feed"),
     path("contests/<int:pk>/<str:action>/", cases.contest_action, name="contest-action"),
     path("appeals/<int:pk>/", cases.appeal_detail, name="appeal-detail"),
     path("appeals/<int:pk>/<str:action>/", cases.appeal_action, name="appeal-action"),

@@ -31,7 +31,7 @@ from governance.compliance.models import ComplianceSubmission, Obligation, Submi
 from governance.evidence.models import EvaluationResult
 from governance.notifications.models import Notification
 from governance.workflows import cases as workflows
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, assigned_contest
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "aperture.example.org"
@@ -376,25 +376,10 @@ def test_production_throttles_answer_429(world, fresh_cache, monkeypatch):
 def upload_world(world):
     """A Tier 3 model with obligations, a decided contest (to appeal) and a contest awaiting
     information (to answer with files)."""
-    decided_model = world.register("Aster")
-    world.evidence(decided_model, "bio", "0.6000")
-    contest = cases.file_contest(
-        by=world.dev_aurora,
-        determination=decided_model.determinations.get(status="in_force"),
-        grounds="Contaminated.",
-        requested_tier=2,
-    )
-    cases.assign_adjudicator(contest=contest, by=world.regulator, adjudicator=world.regulator2)
+    contest = assigned_contest(world, "Aster", adjudicator=world.regulator2)
+    decided_model = contest.model
     workflows.decide_contest(contest=contest, by=world.regulator2, outcome="upheld", reasons="Stands.")
-    asking_model = world.register("Birch")
-    world.evidence(asking_model, "bio", "0.6000")
-    asking = cases.file_contest(
-        by=world.dev_aurora,
-        determination=asking_model.determinations.get(status="in_force"),
-        grounds="Contaminated too.",
-        requested_tier=2,
-    )
-    cases.assign_adjudicator(contest=asking, by=world.regulator, adjudicator=world.regulator3)
+    asking = assigned_contest(world, "Birch", adjudicator=world.regulator3)
     cases.request_information(contest=asking, by=world.regulator3, message="Which run?")
     open_model = world.register("Cedar")
     world.evidence(open_model, "bio", "0.6000")

@@ -97,7 +97,7 @@ def test_contest_information_decision_appeal_and_panel_vote(world, tier3, sign_i
         page.get_by_role("button", name="Cast vote").click()
         expect(flash(page)).to_contain_text("Vote recorded")
     expect(page.locator("#appeal-state")).to_have_text("Decided")
-    expect(page.get_by_text("I would affirm: the remaining evidence suffices.")).to_be_visible()
+    expect(page.get_by_role("cell", name="I would affirm: the remaining evidence suffices.")).to_be_visible()
 
     developer.goto(f"/models/{tier3.pk}/")
     expect(developer.locator("main .tier-badge").first).to_contain_text("Tier 2")

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from governance.audit.services import created, jsonable, record
+from governance.audit.services import created, diff, jsonable, record, snapshot
 from governance.cases.models import OPEN_CONTEST_STATES, CaseMessage, Contest
 from governance.cases.references import next_reference
 from governance.cases.services.common import (
@@ -146,8 +146,13 @@ def request_information(*, contest: Contest, by: Any, message: str) -> Contest:
         contest = _lock(contest)
         _require_adjudicator(contest, by)  # who may act first (403), then whether the state allows it (409)
         target_state(CONTEST_TRANSITIONS, "request_information", contest.state, "contest")
-        _move(contest, "request_information", by=by, extra={"message": [None, message]})
         contest.paused_since = timezone.localdate()
+        _move(
+            contest,
+            "request_information",
+            by=by,
+            extra={"message": [None, message], "paused_since": [None, contest.paused_since]},
+        )
         contest.save(update_fields=["state", "paused_since"])
         CaseMessage.objects.create(contest=contest, kind=CaseMessage.Kind.REQUEST, author=by, body=message.strip())
         notify(
@@ -170,11 +175,16 @@ def provide_information(*, contest: Contest, by: Any, message: str, files: Itera
     with transaction.atomic():
         contest = _lock(contest)
         paused = clocks.pause_length(contest.paused_since or timezone.localdate(), timezone.localdate())
-        old_due = contest.due_date
-        _move(contest, "provide_information", by=by, extra={"due_date": [old_due, None]})
+        before = snapshot(contest, ("due_date", "paused_days", "paused_since"))
         contest.paused_days += paused
         contest.due_date = clocks.contest_due(timezone.localdate(contest.filed_at), paused_days=contest.paused_days)
         contest.paused_since = None
+        _move(
+            contest,
+            "provide_information",
+            by=by,
+            extra=diff(before, snapshot(contest, before)),
+        )
         contest.reminders_sent = [r for r in contest.reminders_sent if r != "overdue"]
         contest.save(update_fields=["state", "paused_days", "due_date", "paused_since", "reminders_sent"])
         CaseMessage.objects.create(contest=contest, kind=CaseMessage.Kind.RESPONSE, author=by, body=message.strip())
@@ -210,7 +220,6 @@ def decide_contest(
                 raise Invalid(fields={"tier": ["A varied decision names the new tier (1-4)."]})
             if tier == current:
                 raise Invalid(fields={"tier": ["A varied decision must change the tier; uphold it instead."]})
-        _move(contest, "decide", by=by, extra={"outcome": [None, outcome], "decided_tier": [None, tier]})
         contest.outcome = outcome
         contest.reasons = reasons.strip()
         contest.decided_at = timezone.now()
@@ -223,9 +232,9 @@ def decide_contest(
                 rationale=f"{contest.reference}: {contest.reasons}",
                 by=by,
             )
-        contest.save(
-            update_fields=["state", "outcome", "reasons", "decided_at", "decided_tier", "resulting_determination"]
-        )
+        decided = ("outcome", "reasons", "decided_at", "decided_tier", "resulting_determination")
+        _move(contest, "decide", by=by, extra=created(contest, decided))
+        contest.save(update_fields=["state", *decided])
         notify(
             recipients=members_of(contest.model.developer_id),
             event="contest_decided",

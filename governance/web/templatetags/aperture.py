@@ -1,8 +1,10 @@
 """Template helpers: tier badges and the basis of a determination in words."""
 
+from datetime import date
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
 from governance.tiering import transitions
@@ -79,3 +81,16 @@ def may(obj: Any, action: str) -> bool:
     offer only what the services would accept. Whether the reader may act is the view's."""
     state = getattr(obj, "state", None) or getattr(obj, "status", "")
     return transitions.allows(obj._meta.model_name, action, state)
+
+
+@register.simple_tag
+def days_left(due: date | None) -> str:
+    """A running clock as people say it: 'N days left', 'due today', 'N days overdue'."""
+    if due is None:
+        return "no date set"
+    days = (due - timezone.localdate()).days
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"

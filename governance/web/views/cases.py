@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.cases import services
+from governance.cases.docket import appeal_docket, contest_docket, rereview_docket
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
 from governance.tiering import clocks
@@ -40,6 +41,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "regulator": regulator,
         "adjudicator": adjudicator,
         "appeal": appeal,
+        "docket": contest_docket(contest, user=user),
         "can_act": (regulator and contest.state in ("filed", "under_review"))
         or (applicant and (contest.is_open or (contest.state == "decided" and appeal is None))),
         "forms": {
@@ -115,6 +117,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appellant = is_developer(user) and organization_id_of(user) == appeal.contest.applicant_id
     context = {
         "appeal": appeal,
+        "docket": appeal_docket(appeal, user=user),
         "votes": votes,
         "panel": list(appeal.panel.all()),
         "regulator": is_adjudicator(user),
@@ -179,7 +182,12 @@ def rereview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/rereview.html",
-        {"rereview": rereview, "regulator": is_adjudicator(request.user), "form": CompleteReReviewForm()},
+        {
+            "rereview": rereview,
+            "docket": rereview_docket(rereview, user=request.user),
+            "regulator": is_adjudicator(request.user),
+            "form": CompleteReReviewForm(),
+        },
     )
 
 

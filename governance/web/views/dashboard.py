@@ -10,7 +10,7 @@ from django.utils import timezone
 from governance.baselines.models import BoardVote, ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
 from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPEN_REREVIEW_STATES
-from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
+from governance.cases.selectors import open_windows, visible_appeals, visible_contests, visible_rereviews
 from governance.compliance.models import ComplianceSubmission, Obligation
 from governance.compliance.selectors import visible_enforcement, visible_obligations, visible_submissions
 from governance.determinations.models import Determination
@@ -38,6 +38,15 @@ def _regulator(user) -> dict:
         .filter(state__in=OPEN_APPEAL_STATES)
         .select_related("contest__model")
         .order_by("due_date"),
+        "awaiting_my_vote": visible_appeals(user)
+        .filter(state__in=OPEN_APPEAL_STATES, panel=user)
+        .exclude(votes__member=user)
+        .select_related("contest__model")
+        .order_by("due_date"),
+        "my_rereviews": visible_rereviews(user)
+        .filter(state__in=OPEN_REREVIEW_STATES, assignee=user)
+        .select_related("model")
+        .order_by("due_date"),
         "rereviews": visible_rereviews(user)
         .filter(state__in=OPEN_REREVIEW_STATES)
         .select_related("model")
@@ -60,6 +69,7 @@ def _developer(user) -> dict:
         "contests": visible_contests(user).filter(state__in=OPEN_CONTEST_STATES).select_related("model"),
         "information_requests": visible_contests(user).filter(state="awaiting_information").select_related("model"),
         "appeals": visible_appeals(user).filter(state__in=OPEN_APPEAL_STATES).select_related("contest__model"),
+        "windows": open_windows(user, today=today),
         "obligations_due": visible_obligations(user)
         .exclude(status=Obligation.Status.RETIRED)
         .filter(next_due__lte=today + timedelta(days=DUE_SOON_DAYS))
