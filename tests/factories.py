@@ -157,3 +157,13 @@ def assigned_contest(world, name: str, *, adjudicator):
         requested_tier=2,
     )
     return services.assign_adjudicator(contest=contest, by=world.regulator, adjudicator=adjudicator)
+
+
+def queries_for(client, path: str) -> int:
+    """How many queries the page at ``path`` asks (it must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context.captured_queries)

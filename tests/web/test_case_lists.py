@@ -5,13 +5,12 @@ import csv
 import io
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from governance.audit.models import AuditEvent
 from governance.cases import services
 from governance.workflows import cases as workflows
+from tests.factories import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -111,16 +110,11 @@ def test_filters_the_export_follows(world, two_orgs):
 def test_lists_ask_the_same_number_of_queries_for_one_or_many_rows(world, path):
     client = client_for(world.regulator)
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(path).status_code == 200
-        return len(context.captured_queries)
-
     appealed_model(world, "One")
-    one = count()
+    one = queries_for(client, path)
     for name in ("Two", "Three"):
         appealed_model(world, name, developer=world.borealis)
-    assert count() == one
+    assert queries_for(client, path) == one
 
 
 def test_a_regulator_accepts_ticked_results_in_bulk(world, two_orgs):

@@ -5,13 +5,12 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.compliance import services
 from governance.compliance.models import Obligation
+from tests.factories import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -110,19 +109,14 @@ def test_bad_filters_answer_400_and_list_nothing(world, two_orgs, path):
 def test_lists_ask_the_same_number_of_queries_for_one_or_many_rows(world, path):
     client = client_for(world.regulator)
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(path).status_code == 200
-        return len(context.captured_queries)
-
     model = tier3(world, "One")
     obligation = Obligation.objects.filter(model=model).exclude(status="retired").first()
     services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=obligation.next_due)
     services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
-    one = count()
+    one = queries_for(client, path)
     for name in ("Two", "Three", "Four"):
         model = tier3(world, name)
         obligation = Obligation.objects.filter(model=model).exclude(status="retired").first()
         services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=obligation.next_due)
         services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
-    assert count() == one
+    assert queries_for(client, path) == one
