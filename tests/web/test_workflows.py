@@ -130,6 +130,18 @@ def test_invalid_form_input_is_explained_and_writes_nothing(world, tier3):
     assert not Contest.objects.exists()
 
 
+def test_a_refused_contest_keeps_what_was_typed_and_names_the_field(world, tier3):
+    grounds = "The bio evaluation was contaminated: three items leaked into its training data."
+    response = client_for(world.dev_aurora).post(
+        f"/models/{tier3.pk}/contest/", {"requested_tier": 9, "grounds": grounds}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert grounds in page, "the grounds are not erased"
+    assert "Select a valid choice" in page, "the tier field says what is wrong with it"
+    assert not Contest.objects.exists()
+
+
 def test_register_a_derivative_through_the_form(world, tier3):
     response = client_for(world.dev_borealis).post(
         "/models/new/",

@@ -201,21 +201,33 @@ def file_contest(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model_for_action(request, pk)
     form = ContestForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("model-detail", pk=pk)
+        return _contest_refused(request, model, form)
     in_force = model.determinations.filter(status=Determination.Status.IN_FORCE).first()
     if in_force is None:
         messages.error(request, "This model has no determination in force to contest.")
         return redirect("model-detail", pk=pk)
-    contest = cases.file_contest(
-        by=request.user,
-        determination=in_force,
-        grounds=form.cleaned_data["grounds"],
-        requested_tier=form.cleaned_data["requested_tier"],
-        files=request.FILES.getlist("files"),
-    )
+    try:
+        contest = cases.file_contest(
+            by=request.user,
+            determination=in_force,
+            grounds=form.cleaned_data["grounds"],
+            requested_tier=form.cleaned_data["requested_tier"],
+            files=request.FILES.getlist("files"),
+        )
+    except Invalid as error:
+        for field, errors in (error.fields or {None: [error.message]}).items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _contest_refused(request, model, form)
     messages.success(request, f"Contest {contest.reference} filed; a decision is due by {contest.due_date:%d %B %Y}.")
     return redirect("contest-detail", pk=contest.pk)
+
+
+def _contest_refused(request: HttpRequest, model: AIModel, form: ContestForm) -> HttpResponse:
+    """The dossier again (not from the cache), the contest form keeping what was typed, its
+    errors beside the fields they concern."""
+    messages.error(request, form_errors(form))
+    body = render_fragment("web/dossier_body.html", _dossier_context(model, request.user) | {"contest_form": form})
+    return render(request, "web/dossier.html", {"title": str(model), "body": with_csrf(request, body)}, status=400)
 
 
 @login_required
