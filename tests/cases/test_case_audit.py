@@ -52,3 +52,16 @@ def test_requested_information_logs_the_pause_start(world, under_review):
     changes = _event("contest.request_information", contest).changes
     assert changes["paused_since"] == [None, timezone.localdate().isoformat()]
     assert changes["message"] == [None, "Send the logs."]
+
+
+def test_a_contest_is_reassigned_audited_and_both_adjudicators_told(world, under_review):
+    from governance.notifications.models import Notification
+
+    contest = services.assign_adjudicator(contest=under_review, by=world.regulator, adjudicator=world.regulator3)
+    contest.refresh_from_db()
+    assert contest.adjudicator == world.regulator3 and contest.state == "under_review"
+    event = AuditEvent.objects.filter(action="contest.assign", object_id=str(contest.pk)).order_by("-seq").first()
+    assert event.changes["adjudicator"] == [world.regulator2.pk, world.regulator3.pk]
+    told = Notification.objects.filter(subject__startswith=f"{contest.reference}: reassigned")
+    assert [n.recipient for n in told] == [world.regulator2]
+    assert Notification.objects.filter(recipient=world.regulator3, subject__contains="adjudicator reassigned").exists()

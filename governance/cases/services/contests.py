@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -118,14 +119,24 @@ def assign_adjudicator(*, contest: Contest, by: Any, adjudicator: Any) -> Contes
         _move(contest, "assign", by=by, extra={"adjudicator": [previous, adjudicator.pk]})
         contest.adjudicator = adjudicator
         contest.save(update_fields=["state", "adjudicator"])
+        name = adjudicator.get_full_name() or adjudicator.get_username()
         notify(
             recipients=[adjudicator, *members_of(developer_id)],
             event="contest_assigned",
-            subject=f"{contest.reference}: adjudicator assigned",
-            body=f"{adjudicator.get_username()} will decide the contest by {contest.due_date.isoformat()}.",
+            subject=f"{contest.reference}: adjudicator {'reassigned' if previous else 'assigned'}",
+            body=f"{name} will decide the contest by {contest.due_date.isoformat()}.",
             obj=contest,
             link=_link(contest),
         )
+        if previous and previous != adjudicator.pk:
+            notify(
+                recipients=[get_user_model().objects.get(pk=previous)],
+                event="contest_assigned",
+                subject=f"{contest.reference}: reassigned",
+                body=f"The contest was reassigned to {name}; it no longer awaits your decision.",
+                obj=contest,
+                link=_link(contest),
+            )
     return contest
 
 
