@@ -225,7 +225,9 @@ def _check_lineage(model: AIModel) -> None:
 def register_model(*, by: Any, developer: Organization, **data: Any) -> AIModel:
     """Register a model or derivative and determine its first tier (through the job layer)."""
     if not may_register_for(by, developer):
-        raise NotAllowed("You may register models only for your own organisation.")
+        if is_developer(by):  # SPEC 16: naming another organisation is a bad field, not a missing right
+            raise Invalid(fields={"developer": ["You may register models only for your own organisation."]})
+        raise NotAllowed("Only developers, regulators and the board register models.")
     if developer.kind != Organization.Kind.DEVELOPER:
         raise Invalid(fields={"developer": ["Models are registered to a developer organisation."]})
     with transaction.atomic():

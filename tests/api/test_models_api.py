@@ -88,8 +88,23 @@ def test_developer_cannot_register_for_another_organisation(world, api):
     response = api(world.dev_aurora).post(
         "/api/v1/models/", {"name": "Spoof", "version": "1", "developer": world.borealis.pk}
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert "own organisation" in response.json()["developer"][0]
     assert AIModel.objects.count() == before
+
+
+def test_the_developer_defaults_to_the_callers_own_organisation(world, api):
+    response = api(world.dev_aurora).post("/api/v1/models/", {"name": "Defaulted", "version": "1"})
+    assert response.status_code == 201
+    assert response.json()["developer"] == world.aurora.pk
+    assert AIModel.objects.get(name="Defaulted").developer == world.aurora
+
+
+def test_a_regulator_must_name_the_developer(world, api):
+    response = api(world.regulator).post("/api/v1/models/", {"name": "Orphan", "version": "1"})
+    assert response.status_code == 400
+    assert "Name the developer" in response.json()["developer"][0]
+    assert not AIModel.objects.filter(name="Orphan").exists()
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,11 @@ class AIModelSerializer(serializers.ModelSerializer):
     """Output and input of ``/models/``. ``developer`` and ``parent`` are ids; the parent
     may be any registered model (derivatives of other organisations' models are allowed)."""
 
-    developer = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    developer = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        required=False,
+        help_text="On registration, defaults to the caller's own organisation.",
+    )
     parent = serializers.PrimaryKeyRelatedField(queryset=AIModel.objects.all(), allow_null=True, required=False)
     derivation = serializers.ChoiceField(choices=AIModel.Derivation.choices, allow_blank=True, required=False)
     release_jurisdictions = serializers.ListField(

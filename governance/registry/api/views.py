@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from governance.api.mixins import CachedListMixin
 from governance.api.permissions import IsBoard, IsRegulator, ReadOnlyOrRegulator
 from governance.determinations.api.serializers import DeterminationSerializer
+from governance.platform.errors import Invalid
 from governance.registry import services
 from governance.registry.api.serializers import (
     AccreditationChangeSerializer,
@@ -243,7 +244,12 @@ class AIModelViewSet(
     def perform_create(self, serializer):
         self._check_parent(serializer)
         data = dict(serializer.validated_data)
-        developer = data.pop("developer")
+        developer = (
+            data.pop("developer", None)
+            or Organization.objects.filter(pk=organization_id_of(self.request.user) or 0).first()
+        )
+        if developer is None:
+            raise Invalid(fields={"developer": ["Name the developer organisation the model is registered to."]})
         serializer.instance = services.register_model(by=self.request.user, developer=developer, **data)
         serializer.instance.refresh_from_db()
 
