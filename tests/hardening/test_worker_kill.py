@@ -108,6 +108,9 @@ def populate(world: World) -> None:
     assert Determination.objects.filter(status="in_force").count() == MODELS
 
 
+CHILD_APPLICATION = "aperture-test-child"
+
+
 def subprocess_env(tmp_path: Path) -> dict[str, str]:
     db = connection.settings_dict
     credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
@@ -120,17 +123,22 @@ def subprocess_env(tmp_path: Path) -> dict[str, str]:
         "VAR_DIR": str(tmp_path),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "DB_CONN_MAX_AGE": "0",
+        # Names the child's database sessions, so the wait below tells them from this
+        # process's own (a live server's thread, say), which may sit idle meanwhile.
+        "PGAPPNAME": CHILD_APPLICATION,
     }
 
 
 def wait_for_other_sessions_to_end(timeout: float = 30) -> None:
-    """The killed worker's session (and its advisory lock) must be gone before the rerun."""
+    """The killed worker's sessions (and its advisory lock) must be gone before the rerun."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while True:
             cursor.execute(
                 "SELECT pid, state, left(query, 80) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND application_name = %s",
+                [CHILD_APPLICATION],
             )
             sessions = cursor.fetchall()
             cursor.execute(

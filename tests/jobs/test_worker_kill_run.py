@@ -29,6 +29,7 @@ from governance.notifications.models import Notification
 from governance.registry.models import AIModel
 from tests.conftest import World
 from tests.hardening.test_worker_kill import (
+    CHILD_APPLICATION,
     MODELS,
     SHIFTED,
     assert_moved_as_previewed,
@@ -67,6 +68,7 @@ def start_worker(queue: str, *, pause: float) -> subprocess.Popen:
         "REVALIDATION_CHUNK_SIZE": str(CHUNK),
         "BROKER_VISIBILITY_TIMEOUT": "3",  # the killed worker's message comes back soon
         "DB_CONN_MAX_AGE": "0",
+        "PGAPPNAME": CHILD_APPLICATION,
     }
     return subprocess.Popen([sys.executable, "-c", WORKER, queue, str(pause)], cwd=ROOT, env=env)
 
