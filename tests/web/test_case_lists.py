@@ -14,7 +14,7 @@ from tests.factories import queries_for
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["/models/", "/evaluations/review/", "/determinations/", "/contests/", "/appeals/", "/re-reviews/"]
+LISTS = ["/models/", "/evaluations/", "/determinations/", "/contests/", "/appeals/", "/re-reviews/"]
 
 
 def client_for(user) -> Client:
@@ -61,7 +61,7 @@ def test_lists_never_show_another_organisations_unreleased_model(world, two_orgs
     client = client_for(getattr(world, who))
     page = client.get(path)
     assert page.status_code == 200
-    if who == "evaluator" and path == "/evaluations/review/":
+    if who == "evaluator" and path == "/evaluations/":
         # The evaluator submitted the result on Secretmodel: SPEC 15 lets it read that result.
         assert "Secretmodel" in page.content.decode()
         return
@@ -103,7 +103,7 @@ def test_filters_the_export_follows(world, two_orgs):
     assert "Secretmodel" in determinations and "Aster" not in determinations
     assert csv_text(client.get("/contests/?state=filed&export=csv")).count("\n") == 1, "the header only"
     assert client.get("/contests/?due_before=notadate").status_code == 400
-    assert client.get("/evaluations/review/?state=nonsense&export=csv").status_code == 400
+    assert client.get("/evaluations/?state=nonsense&export=csv").status_code == 400
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -121,10 +121,10 @@ def test_a_regulator_accepts_ticked_results_in_bulk(world, two_orgs):
     aster, secret = two_orgs
     pending = [world.evidence(model, "cyber", "0.2000", accept=False) for model in (aster, secret)]
     client = client_for(world.regulator)
-    page = client.get("/evaluations/review/?state=submitted").content.decode()
+    page = client.get("/evaluations/?state=submitted").content.decode()
     assert 'name="select"' in page and "Accept the selected results" in page
-    assert "select" not in csv_text(client.get("/evaluations/review/?state=submitted&export=csv")).splitlines()[0]
-    response = client.post("/evaluations/review/accept/", {"select": [str(r.pk) for r in pending] + ["999999"]})
+    assert "select" not in csv_text(client.get("/evaluations/?state=submitted&export=csv")).splitlines()[0]
+    response = client.post("/evaluations/accept/", {"select": [str(r.pk) for r in pending] + ["999999"]})
     assert response.status_code == 302
     for result in pending:
         result.refresh_from_db()
@@ -140,7 +140,7 @@ def test_bulk_accept_is_for_reviewers_only(world, two_orgs):
     aster, _secret = two_orgs
     result = world.evidence(aster, "cyber", "0.2000", accept=False)
     developer = client_for(world.dev_aurora)
-    assert 'name="select"' not in developer.get("/evaluations/review/").content.decode()
-    assert developer.post("/evaluations/review/accept/", {"select": [str(result.pk)]}).status_code == 403
+    assert 'name="select"' not in developer.get("/evaluations/").content.decode()
+    assert developer.post("/evaluations/accept/", {"select": [str(result.pk)]}).status_code == 403
     result.refresh_from_db()
     assert result.status == "submitted"

@@ -58,7 +58,7 @@ def pages() -> list[tuple[str, str | None, str, dict | None]]:
         ("list-submissions", "compliance", "/submissions/", None),
         ("list-enforcement", "dev-aurora", "/enforcement/", None),
         ("list-models", "regulator", "/models/?released=false", None),
-        ("list-evaluations", "regulator", "/evaluations/review/?state=submitted", None),
+        ("list-evaluations", "regulator", "/evaluations/?state=submitted", None),
     ]
 
 

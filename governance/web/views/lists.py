@@ -37,6 +37,7 @@ from governance.registry.roles import BOARD, REGULATOR, has_role
 from governance.registry.selectors import visible_evaluations, visible_models
 from governance.web import tables as t
 from governance.web.errors import handles_domain_errors
+from governance.web.views import work
 
 PER_PAGE = 25
 
@@ -123,6 +124,14 @@ def _reviews_evidence(user: Any) -> bool:
 
 ACCEPT = Bulk("evaluation-bulk-accept", "Accept the selected results", _reviews_evidence)
 evaluations = _view(WorkList("Evaluations", "evaluations", _evaluations, EvaluationFilter, t.EvaluationTable, ACCEPT))
+
+
+def evaluations_page(request: HttpRequest) -> HttpResponse:
+    """``/evaluations/`` is the evaluations list (SPEC 18); a submission or import posted
+    there is taken by the page it belongs to (``/evaluations/submit/``), as it always was."""
+    if request.method == "POST":
+        return work.evaluations(request)
+    return evaluations(request)
 
 
 @require_POST
