@@ -53,7 +53,6 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/workers.py $${BENCH_MODELS:-100000}
 
-## Known vulnerabilities in the pinned dependencies (needs access to PyPI's or OSV's API).
 ## Known vulnerabilities in the pinned dependencies (needs the PyPI JSON API or OSV).
 audit: $(STAMP)
 	$(PY) -m pip install --quiet pip-audit==2.10.1

@@ -38,3 +38,14 @@ def test_with_redis_unreachable_every_kind_of_read_still_answers(world):
         assert signed_in.status_code == 302
         dossier = browser.get(f"/models/{model.pk}/")
         assert dossier.status_code == 200 and b"Aster" in dossier.content
+
+
+def test_cache_calls_share_one_redis_client_and_still_degrade():
+    """One ``redis.Redis`` per connection pool, not one per call (each costs ~170 callback
+    copies); the shared client still degrades when Redis is unreachable."""
+    from governance.platform.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache(DOWN["default"]["LOCATION"], {"OPTIONS": DOWN["default"]["OPTIONS"]})
+    client = backend._cache
+    assert client.get_client(write=True) is client.get_client(write=False)
+    assert backend.get("k", "fallback") == "fallback" and backend.get("k", "again") == "again"
