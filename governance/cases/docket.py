@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from governance.audit.models import AuditEvent
-from governance.cases.models import Appeal, CaseFile, Contest, ReReview
+from governance.cases.models import NOTE_ACTION, Appeal, CaseFile, Contest, ReReview
 from governance.registry.roles import sees_all_dossiers
 from governance.tiering import clocks
 
-# Entries only the regulator's staff see: the deadline sweep's internal overdue flags.
-STAFF_ONLY = frozenset({"contest.overdue", "appeal.overdue"})
+# Entries only the regulator's staff see: internal notes, the deadline sweep's overdue flags.
+STAFF_ONLY = frozenset({NOTE_ACTION, "contest.overdue", "appeal.overdue"})
 
 _TITLES = {
     "contest.filed": "Contest filed",
@@ -39,6 +39,7 @@ _TITLES = {
     "rereview.opened": "Re-review opened",
     "rereview.started": "Re-review started",
     "rereview.completed": "Re-review completed",
+    NOTE_ACTION: "Internal note",
 }
 
 
@@ -51,6 +52,7 @@ class DocketEntry:
     author: str
     details: list[str]
     actor_id: int | None = None
+    internal: bool = False  # an internal note, shown to staff only
     documents: list[CaseFile] = field(default_factory=list)
 
 
@@ -106,7 +108,7 @@ def _details(action: str, changes: dict, people: dict[int, Any]) -> list[str]:
         out.append(f"Outcome: {_after(changes, 'outcome')}" + (f", Tier {tier}" if tier else ""))
     if _after(changes, "vote"):
         out.append(f"Vote: {_after(changes, 'vote')}")
-    for key in ("message", "reasons", "rationale", "grounds"):
+    for key in ("message", "reasons", "rationale", "grounds", "text"):
         if _after(changes, key):
             out.append(str(_after(changes, key)))
     return out
@@ -136,6 +138,7 @@ def _entries(events_q: Q, files: list[CaseFile], user: Any) -> list[DocketEntry]
             author=person(event.actor) if event.actor_id else event.actor_label,
             details=_details(event.action, event.changes, people),
             actor_id=event.actor_id,
+            internal=event.action == NOTE_ACTION,
         )
         for n, event in enumerate(events, start=1)
     ]

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from governance.cases.models import NOTE_MAX_LENGTH
 from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR
 
@@ -79,6 +80,10 @@ class DecideForm(forms.Form):
 
 class ReasonsForm(forms.Form):
     reasons = forms.CharField(widget=forms.Textarea, max_length=20000)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Internal note", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
 
 
 class AppealForm(forms.Form):
