@@ -59,8 +59,10 @@ class InternalNotesMixin:
             404: _HIDDEN,
         },
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=JSON)
+    @action(detail=True, methods=["get", "post"], parser_classes=JSON, filter_backends=[])
     def notes(self, request, pk=None):
+        """Staff only: a case the caller may not see, or whose notes they may not read, is 404.
+        Notes are append-only: a correction is a new note."""
         case = self.get_object()
         if not reads_internal_notes(request.user):
             raise Http404("No such case.")
