@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from governance.audit.models import AuditEvent
 from governance.cases.models import NOTE_ACTION, Appeal, CaseFile, Contest, ReReview
+from governance.registry.people import person
 from governance.registry.roles import sees_all_dossiers
 from governance.tiering import clocks
 
@@ -74,13 +75,6 @@ class Docket:
     appeal_by: date | None = None
 
 
-def person(user: Any) -> str:
-    """A person's full name, or their username when they gave none; 'system' for jobs."""
-    if user is None:
-        return "system"
-    return user.get_full_name() or user.get_username()
-
-
 def _after(changes: dict, key: str) -> Any:
     value = changes.get(key)
     return value[1] if isinstance(value, list) and len(value) == 2 else None
@@ -95,6 +89,8 @@ def _details(action: str, changes: dict, people: dict[int, Any]) -> list[str]:
         out.append(f"Tier {_after(changes, 'requested_tier')} requested; decision due {_after(changes, 'due_date')}")
     if _after(changes, "adjudicator"):
         out.append(f"Adjudicator: {name(_after(changes, 'adjudicator'))}")
+    if _after(changes, "assignee"):
+        out.append(f"Assignee: {name(_after(changes, 'assignee'))}")
     if _after(changes, "panel"):
         members = ", ".join(name(pk) for pk in _after(changes, "panel"))
         out.append(f"Panel: {members}; chair {name(_after(changes, 'chair'))}")

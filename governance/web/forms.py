@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from governance.cases.models import NOTE_MAX_LENGTH
 from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
+from governance.registry.people import person
 from governance.registry.roles import BOARD, REGULATOR
 
 TIER_CHOICES = [
@@ -22,6 +23,18 @@ def regulators():
         .distinct()
         .order_by("username")
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of people, each offered by name."""
+
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
 
 
 class ModelRegistrationForm(forms.Form):
@@ -60,7 +73,7 @@ class ContestForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    adjudicator = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    adjudicator = PersonChoiceField(queryset=get_user_model().objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,8 +105,8 @@ class AppealForm(forms.Form):
 
 
 class PanelForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(queryset=get_user_model().objects.none(), help_text="Choose three.")
-    chair = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    members = PeopleChoiceField(queryset=get_user_model().objects.none(), help_text="Choose three.")
+    chair = PersonChoiceField(queryset=get_user_model().objects.none())
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from governance.api.parsers import JSON
 from governance.cases.models import NOTE_MAX_LENGTH, InternalNote
 from governance.cases.selectors import case_notes
 from governance.cases.services import add_note
+from governance.registry.people import person
 from governance.registry.roles import reads_internal_notes
 
 
@@ -27,7 +28,7 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_author_name(self, obj: InternalNote) -> str:
-        return obj.author.get_full_name() or obj.author.get_username()
+        return person(obj.author)
 
 
 class NoteCreateSerializer(serializers.Serializer):

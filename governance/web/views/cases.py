@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from governance.cases import services
 from governance.cases.docket import appeal_docket, contest_docket, rereview_docket
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
+from governance.registry.people import person
 from governance.registry.roles import (
     is_adjudicator,
     is_developer,
@@ -89,7 +90,7 @@ def contest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form = AssignForm(request.POST)
         if not _invalid(request, form):
             services.assign_adjudicator(contest=contest, by=user, adjudicator=form.cleaned_data["adjudicator"])
-            messages.success(request, f"{form.cleaned_data['adjudicator']} assigned as adjudicator.")
+            messages.success(request, f"{person(form.cleaned_data['adjudicator'])} assigned as adjudicator.")
     elif action in ("request-information", "provide-information"):
         form = MessageForm(request.POST, request.FILES)
         if not _invalid(request, form):
