@@ -2,11 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 
 from governance.cases.models import NOTE_MAX_LENGTH
 from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
 from governance.registry.people import person
 from governance.registry.roles import BOARD, REGULATOR
+from governance.web.pickers import ModelPickerField
 
 TIER_CHOICES = [
     (1, "Tier 1 — Unrestricted"),
@@ -131,15 +133,23 @@ class CompleteReReviewForm(forms.Form):
     rationale = forms.CharField(widget=forms.Textarea, max_length=20000)
 
 
-class EvaluationForm(forms.Form):
-    model = forms.IntegerField(label="Model id", min_value=1)
+class PicksAModel(forms.Form):
+    """A form whose ``model`` is picked by search among ``models`` (those the user may choose)."""
+
+    model = ModelPickerField(search_url=reverse_lazy("evaluation-model-options"))
+
+    def __init__(self, *args, models, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].offer(models, chosen=self.data.get(self.add_prefix("model")))
+
+
+class EvaluationForm(PicksAModel):
     benchmark = forms.ModelChoiceField(queryset=Benchmark.objects.select_related("domain"))
     raw_score = forms.DecimalField(max_digits=14, decimal_places=4)
     run_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ImportForm(forms.Form):
-    model = forms.IntegerField(label="Model id", min_value=1)
+class ImportForm(PicksAModel):
     file = forms.FileField(help_text="Inspect AI log (.json or .eval) or lm-evaluation-harness results JSON.")
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("evaluations/", lists.evaluations_page, name="evaluation-list"),
     path("evaluations/accept/", lists.accept_evaluations, name="evaluation-bulk-accept"),
     path("evaluations/submit/", work.evaluations, name="evaluations"),
+    path("evaluations/models/", work.evaluation_model_options, name="evaluation-model-options"),
     path("contests/", lists.contests, name="contests"),
     path("appeals/", lists.appeals, name="appeals"),
     path("re-reviews/", lists.rereviews, name="re-reviews"),
