@@ -4,31 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-APPEND_ONLY = """
-CREATE OR REPLACE FUNCTION internal_note_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'internal notes are append-only (% refused)', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER internal_note_append_only
-    BEFORE UPDATE OR DELETE ON cases_internalnote
-    FOR EACH ROW EXECUTE FUNCTION internal_note_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS internal_note_append_only ON cases_internalnote;
-DROP FUNCTION IF EXISTS internal_note_append_only();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+from governance.platform.append_only import append_only
 
 
 class Migration(migrations.Migration):
@@ -60,5 +36,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        append_only("cases_internalnote", refusal="internal notes are append-only"),
     ]
