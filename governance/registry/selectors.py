@@ -37,6 +37,14 @@ def submittable_models(user: Any) -> QuerySet[AIModel]:
     return AIModel.objects.all() if has_role(user, "evaluator") else visible_models(user)
 
 
+def nameable_models(user: Any) -> QuerySet[AIModel]:
+    """Models ``user`` may see named in a picker: those whose dossier they read, and for anyone
+    who reads none (an evaluator) the released models of the public register."""
+    if sees_all_dossiers(user) or has_role(user, "developer"):
+        return visible_models(user)
+    return AIModel.objects.filter(released=True)
+
+
 def search_models(models: QuerySet[AIModel], query: str) -> QuerySet[AIModel]:
     """``models`` whose name, version or developer contains every word of ``query``."""
     for word in query.split():

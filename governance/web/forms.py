@@ -138,9 +138,9 @@ class PicksAModel(forms.Form):
 
     model = ModelPickerField(search_url=reverse_lazy("evaluation-model-options"))
 
-    def __init__(self, *args, models, **kwargs):
+    def __init__(self, *args, models, named, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].offer(models, chosen=self.data.get(self.add_prefix("model")))
+        self.fields["model"].offer(models, named=named, chosen=self.data.get(self.add_prefix("model")))
 
 
 class EvaluationForm(PicksAModel):

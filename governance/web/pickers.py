@@ -45,19 +45,39 @@ class ModelPickerField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AIModel) -> str:
         return model_label(obj)
 
-    def offer(self, models: QuerySet[AIModel], *, chosen: Any = None) -> None:
-        """Accept any of ``models``; show the first few, and ``chosen`` when it is one of them."""
-        self.queryset = models.select_related("developer")
-        shown = list(search_models(models, "")[:OFFERED])
-        if str(chosen or "").isdigit() and all(str(m.pk) != str(chosen) for m in shown):
-            shown = [*self.queryset.filter(pk=chosen), *shown]
-        self.widget.choices = [("", self.empty_label), *((m.pk, model_label(m)) for m in shown)]
+    def offer(self, models: QuerySet[AIModel], *, named: QuerySet[AIModel], chosen: Any = None) -> None:
+        """Accept any of ``models``; show the first few of those the user may see ``named``,
+        and ``chosen`` when it is one of ``models``."""
+        self.queryset = models
+        self.widget.choices = [("", self.empty_label), *_options(models, named, "", chosen=chosen)]
 
 
-def options_html(models: QuerySet[AIModel], query: str) -> str:
-    """The ``<option>``s for a search: the matches (the first one chosen), or a line saying none."""
-    found = list(search_models(models, query)[:OFFERED])
+def _by_id(models: QuerySet[AIModel], named: QuerySet[AIModel], pk: str) -> tuple[int, str] | None:
+    """A model the user may choose by its id: named if they may see its name, else by number
+    (an evaluator given the id of a model not yet released)."""
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    model = named.select_related("developer").filter(pk=pk).first()
+    if model is not None:
+        return model.pk, model_label(model)
+    return (int(pk), f"Model #{pk}") if models.filter(pk=pk).exists() else None
+
+
+def _options(
+    models: QuerySet[AIModel], named: QuerySet[AIModel], query: str, *, chosen: Any = None
+) -> list[tuple[int, str]]:
+    found = [(m.pk, model_label(m)) for m in search_models(named, query)[:OFFERED]]
+    wanted = _by_id(models, named, str(chosen or "") or query.strip())
+    if wanted is not None and wanted not in found:
+        found.insert(0, wanted)
+    return found
+
+
+def options_html(models: QuerySet[AIModel], named: QuerySet[AIModel], query: str) -> str:
+    """The ``<option>``s for a search (the first one chosen), or a line saying none matches;
+    a query that is the id of a model the user may choose finds it too."""
+    found = _options(models, named, query)
     if not found:
         return format_html('<option value="" disabled selected>No model matches “{}”</option>', query)
-    options = format_html_join("", '<option value="{}">{}</option>', ((m.pk, model_label(m)) for m in found))
+    options = format_html_join("", '<option value="{}">{}</option>', found)
     return options if query.strip() else format_html('<option value="">Choose a model…</option>{}', options)

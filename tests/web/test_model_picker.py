@@ -66,6 +66,22 @@ def test_a_hidden_model_id_is_a_form_error_and_nothing_is_stored(world):
     assert EvaluationResult.objects.count() == before
 
 
+def test_an_evaluator_is_offered_released_models_and_finds_an_unreleased_one_only_by_id(world):
+    secret = world.register("Nightjar", developer=world.borealis, released=False)
+    evaluator = _client(world.evaluator)
+    assert "Nightjar" not in evaluator.get("/evaluations/submit/").content.decode()
+    assert "Nightjar" not in evaluator.get("/evaluations/models/", {"q": "night"}).content.decode()
+    by_id = evaluator.get("/evaluations/models/", {"q": str(secret.pk)}).content.decode()
+    assert f'<option value="{secret.pk}">Model #{secret.pk}</option>' in by_id and "Nightjar" not in by_id
+    assert (
+        "No model matches"
+        in _client(world.dev_aurora).get("/evaluations/models/", {"q": str(secret.pk)}).content.decode()
+    )
+    response = evaluator.post("/evaluations/submit/", _submit(world, secret.pk))
+    assert response.status_code == 302  # SPEC 15: an accredited evaluator submits for any model
+    assert secret.evaluations.filter(status="submitted").exists()
+
+
 def test_a_chosen_model_beyond_the_first_options_is_kept_on_an_error(world):
     last = world.register("Zephyr")
     for n in range(21):

@@ -26,7 +26,13 @@ from governance.notifications.services import mark_read
 from governance.platform.errors import Invalid, NotAllowed
 from governance.registry.models import Benchmark, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
-from governance.registry.selectors import accreditations, submittable_models, visible_evaluations, visible_models
+from governance.registry.selectors import (
+    accreditations,
+    nameable_models,
+    submittable_models,
+    visible_evaluations,
+    visible_models,
+)
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
     AccreditationChangeForm,
@@ -55,14 +61,14 @@ from governance.workflows.benchmarks import change_benchmark
 def evaluations(request: HttpRequest) -> HttpResponse:
     """Submit a result or import a log file (evaluators and developers)."""
     user = request.user
-    models = submittable_models(user)
+    picking = {"models": submittable_models(user), "named": nameable_models(user)}
     posted = request.POST.get("form")
-    submit_form = EvaluationForm(request.POST if posted == "submit" else None, models=models, auto_id="submit_%s")
+    submit_form = EvaluationForm(request.POST if posted == "submit" else None, auto_id="submit_%s", **picking)
     import_form = ImportForm(
         request.POST if posted == "import" else None,
         request.FILES if posted == "import" else None,
-        models=models,
         auto_id="import_%s",
+        **picking,
     )
     report = None
     if request.method == "POST":
@@ -105,8 +111,10 @@ def evaluations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evaluation_model_options(request: HttpRequest) -> HttpResponse:
-    """The ``<option>``s of the models matching ``?q=`` that the user may submit results for."""
-    return HttpResponse(options_html(submittable_models(request.user), request.GET.get("q", "")[:200]))
+    """The ``<option>``s of the models matching ``?q=`` that the user may submit results for,
+    named only where they may see the name (an evaluator: the released models)."""
+    query = request.GET.get("q", "")[:200]
+    return HttpResponse(options_html(submittable_models(request.user), nameable_models(request.user), query))
 
 
 @login_required
