@@ -34,13 +34,9 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 codes += ["409", "413", "415"]
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(
-                    code,
-                    {
-                        "description": DESCRIPTIONS[code],
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    },
-                )
+                # An operation that describes one of these codes itself keeps its words.
+                response = responses.setdefault(code, {"description": DESCRIPTIONS[code]})
+                response.setdefault("content", {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}})
     return result
 
 

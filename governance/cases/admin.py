@@ -9,6 +9,7 @@ from governance.cases.models import (
     CaseMessage,
     ConflictOfInterest,
     Contest,
+    InternalNote,
     ReleaseStage,
     ReReview,
 )
@@ -47,6 +48,16 @@ class ContestAdmin(ReadOnlyCaseAdmin):
     search_fields = ["reference", "model__name", "grounds"]
     list_select_related = ["model", "adjudicator"]
     inlines = [MessageInline]
+
+
+@admin.register(InternalNote)
+class InternalNoteAdmin(ImmutableAdmin):
+    """Staff-only notes on cases: written only by ``add_note``, never edited or deleted."""
+
+    list_display = ["case_type", "case_id", "author", "created_at"]
+    list_filter = ["case_type"]
+    search_fields = ["text"]
+    list_select_related = ["author"]
 
 
 @admin.register(CaseCounter)

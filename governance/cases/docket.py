@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from governance.audit.models import AuditEvent
-from governance.cases.models import Appeal, CaseFile, Contest, ReReview
+from governance.cases.models import NOTE_ACTION, Appeal, CaseFile, Contest, ReReview
+from governance.registry.people import person
 from governance.registry.roles import sees_all_dossiers
 from governance.tiering import clocks
 
-# Entries only the regulator's staff see: the deadline sweep's internal overdue flags.
-STAFF_ONLY = frozenset({"contest.overdue", "appeal.overdue"})
+# Entries only the regulator's staff see: internal notes, the deadline sweep's overdue flags.
+STAFF_ONLY = frozenset({NOTE_ACTION, "contest.overdue", "appeal.overdue"})
 
 _TITLES = {
     "contest.filed": "Contest filed",
@@ -39,6 +40,7 @@ _TITLES = {
     "rereview.opened": "Re-review opened",
     "rereview.started": "Re-review started",
     "rereview.completed": "Re-review completed",
+    NOTE_ACTION: "Internal note",
 }
 
 
@@ -51,6 +53,7 @@ class DocketEntry:
     author: str
     details: list[str]
     actor_id: int | None = None
+    internal: bool = False  # an internal note, shown to staff only
     documents: list[CaseFile] = field(default_factory=list)
 
 
@@ -72,13 +75,6 @@ class Docket:
     appeal_by: date | None = None
 
 
-def person(user: Any) -> str:
-    """A person's full name, or their username when they gave none; 'system' for jobs."""
-    if user is None:
-        return "system"
-    return user.get_full_name() or user.get_username()
-
-
 def _after(changes: dict, key: str) -> Any:
     value = changes.get(key)
     return value[1] if isinstance(value, list) and len(value) == 2 else None
@@ -93,6 +89,8 @@ def _details(action: str, changes: dict, people: dict[int, Any]) -> list[str]:
         out.append(f"Tier {_after(changes, 'requested_tier')} requested; decision due {_after(changes, 'due_date')}")
     if _after(changes, "adjudicator"):
         out.append(f"Adjudicator: {name(_after(changes, 'adjudicator'))}")
+    if _after(changes, "assignee"):
+        out.append(f"Assignee: {name(_after(changes, 'assignee'))}")
     if _after(changes, "panel"):
         members = ", ".join(name(pk) for pk in _after(changes, "panel"))
         out.append(f"Panel: {members}; chair {name(_after(changes, 'chair'))}")
@@ -106,7 +104,7 @@ def _details(action: str, changes: dict, people: dict[int, Any]) -> list[str]:
         out.append(f"Outcome: {_after(changes, 'outcome')}" + (f", Tier {tier}" if tier else ""))
     if _after(changes, "vote"):
         out.append(f"Vote: {_after(changes, 'vote')}")
-    for key in ("message", "reasons", "rationale", "grounds"):
+    for key in ("message", "reasons", "rationale", "grounds", "text"):
         if _after(changes, key):
             out.append(str(_after(changes, key)))
     return out
@@ -136,6 +134,7 @@ def _entries(events_q: Q, files: list[CaseFile], user: Any) -> list[DocketEntry]
             author=person(event.actor) if event.actor_id else event.actor_label,
             details=_details(event.action, event.changes, people),
             actor_id=event.actor_id,
+            internal=event.action == NOTE_ACTION,
         )
         for n, event in enumerate(events, start=1)
     ]

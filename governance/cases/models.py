@@ -280,3 +280,27 @@ class CaseFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+NOTE_ACTION = "case.note"  # the audit action of an internal note, recorded on the case itself
+NOTE_MAX_LENGTH = 5000
+
+
+class InternalNote(models.Model):
+    """A note by the regulator's staff on a case (contest, appeal, re-review, enforcement case),
+    seen by staff only. Append-only: a correction is a new note (on PostgreSQL a trigger refuses
+    UPDATE and DELETE). The case is named as audit events name objects (``cases.contest`` and
+    its id), so one table serves the cases of both the cases and the compliance apps."""
+
+    case_type = models.CharField(max_length=60)
+    case_id = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case_type", "case_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Note #{self.pk} on {self.case_type} {self.case_id}"

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 
-from governance.cases.models import OPEN_CONTEST_STATES, Appeal, CaseFile, Contest, ReReview
+from governance.cases.models import OPEN_CONTEST_STATES, Appeal, CaseFile, Contest, InternalNote, ReReview
 from governance.determinations.models import Determination
-from governance.registry.roles import has_role, organization_id_of, sees_all_dossiers
+from governance.registry.roles import has_role, organization_id_of, reads_internal_notes, sees_all_dossiers
 from governance.tiering import clocks
 
 
@@ -51,6 +51,13 @@ def visible_case_files(user: Any) -> QuerySet[CaseFile]:
     if not org_id:
         return files.none()
     return files.filter(contest__model__developer_id=org_id) | files.filter(appeal__contest__model__developer_id=org_id)
+
+
+def case_notes(case: Model, *, user: Any) -> QuerySet[InternalNote]:
+    """The internal notes on ``case``, oldest first: none at all for anyone but staff."""
+    if not reads_internal_notes(user):
+        return InternalNote.objects.none()
+    return InternalNote.objects.filter(case_type=case._meta.label_lower, case_id=case.pk).select_related("author")
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,13 @@ def is_host(user: Any) -> bool:
 
 def is_institution_verifier(user: Any) -> bool:
     return has_role(user, INSTITUTION_VERIFIER) and organization_kind_of(user) == "research"
+
+
+def reads_internal_notes(user: Any) -> bool:
+    """The regulator's staff and its auditors read internal notes on cases (issue 15)."""
+    return sees_all_dossiers(user)
+
+
+def writes_internal_notes(user: Any) -> bool:
+    """Regulators, board members and compliance officers add them; auditors change nothing."""
+    return has_role(user, REGULATOR, BOARD, COMPLIANCE)

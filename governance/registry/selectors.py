@@ -31,6 +31,29 @@ def visible_models(user: Any) -> QuerySet[AIModel]:
     return models.none()
 
 
+def submittable_models(user: Any) -> QuerySet[AIModel]:
+    """Models ``user`` may submit evaluation results for (SPEC 15): an evaluator any model,
+    a developer its own organisation's (self-reported); the service judges the rest."""
+    return AIModel.objects.all() if has_role(user, "evaluator") else visible_models(user)
+
+
+def nameable_models(user: Any) -> QuerySet[AIModel]:
+    """Models ``user`` may see named in a picker: those whose dossier they read, and for anyone
+    who reads none (an evaluator) the released models of the public register."""
+    if sees_all_dossiers(user) or has_role(user, "developer"):
+        return visible_models(user)
+    return AIModel.objects.filter(released=True)
+
+
+def search_models(models: QuerySet[AIModel], query: str) -> QuerySet[AIModel]:
+    """``models`` whose name, version or developer contains every word of ``query``."""
+    for word in query.split():
+        models = models.filter(
+            Q(name__icontains=word) | Q(version__icontains=word) | Q(developer__name__icontains=word)
+        )
+    return models.select_related("developer").order_by("name", "version", "id")
+
+
 def visible_evaluations(user: Any) -> QuerySet[EvaluationResult]:
     """Evaluation results: oversight roles all; developers those on their models;
     evaluators those their organisation submitted."""

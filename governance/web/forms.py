@@ -2,9 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 
+from governance.cases.models import NOTE_MAX_LENGTH
 from governance.registry.models import AIModel, Benchmark, Organization, RiskDomain
+from governance.registry.people import person
 from governance.registry.roles import BOARD, REGULATOR
+from governance.web.pickers import ModelPickerField
 
 TIER_CHOICES = [
     (1, "Tier 1 — Unrestricted"),
@@ -21,6 +25,18 @@ def regulators():
         .distinct()
         .order_by("username")
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of people, each offered by name."""
+
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
 
 
 class ModelRegistrationForm(forms.Form):
@@ -59,7 +75,7 @@ class ContestForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    adjudicator = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    adjudicator = PersonChoiceField(queryset=get_user_model().objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,14 +97,18 @@ class ReasonsForm(forms.Form):
     reasons = forms.CharField(widget=forms.Textarea, max_length=20000)
 
 
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Internal note", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
+
+
 class AppealForm(forms.Form):
     grounds = forms.CharField(widget=forms.Textarea, max_length=20000)
     files = forms.FileField(required=False)
 
 
 class PanelForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(queryset=get_user_model().objects.none(), help_text="Choose three.")
-    chair = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    members = PeopleChoiceField(queryset=get_user_model().objects.none(), help_text="Choose three.")
+    chair = PersonChoiceField(queryset=get_user_model().objects.none())
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,15 +133,23 @@ class CompleteReReviewForm(forms.Form):
     rationale = forms.CharField(widget=forms.Textarea, max_length=20000)
 
 
-class EvaluationForm(forms.Form):
-    model = forms.IntegerField(label="Model id", min_value=1)
+class PicksAModel(forms.Form):
+    """A form whose ``model`` is picked by search among ``models`` (those the user may choose)."""
+
+    model = ModelPickerField(search_url=reverse_lazy("evaluation-model-options"))
+
+    def __init__(self, *args, models, named, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].offer(models, named=named, chosen=self.data.get(self.add_prefix("model")))
+
+
+class EvaluationForm(PicksAModel):
     benchmark = forms.ModelChoiceField(queryset=Benchmark.objects.select_related("domain"))
     raw_score = forms.DecimalField(max_digits=14, decimal_places=4)
     run_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ImportForm(forms.Form):
-    model = forms.IntegerField(label="Model id", min_value=1)
+class ImportForm(PicksAModel):
     file = forms.FileField(help_text="Inspect AI log (.json or .eval) or lm-evaluation-harness results JSON.")
 
 

@@ -7,6 +7,7 @@ from governance.compliance.models import ComplianceSubmission, EnforcementCase, 
 from governance.determinations.models import Determination
 from governance.evidence.models import EvaluationResult
 from governance.registry.models import AIModel
+from governance.registry.people import person
 
 
 class WorkTable(tables.Table):
@@ -68,7 +69,7 @@ class PersonColumn(tables.Column):
     """A person by their full name (their username only when they gave none)."""
 
     def render(self, value) -> str:
-        return value.get_full_name() or value.get_username()
+        return person(value)
 
     def value(self, value) -> str:
         return self.render(value)

@@ -255,7 +255,7 @@ def test_evaluator_submits_and_imports_results(world, tier3):
     response = evaluator.post(
         "/evaluations/", {"form": "import", "model": tier3.pk, "file": SimpleUploadedFile("x.json", b"not a log")}
     )
-    assert response.status_code == 200 and response.context["import_form"].errors["file"]
+    assert response.status_code == 400 and response.context["import_form"].errors["file"]
 
 
 def test_board_runs_a_consultation_through_the_pages(world, tier3):

@@ -10,6 +10,7 @@ from governance.api.parsers import FILES, JSON
 from governance.api.permissions import ReadOnlyOrRegulator
 from governance.cases import services
 from governance.cases.api import serializers as s
+from governance.cases.api.notes import InternalNotesMixin
 from governance.cases.filters import AppealFilter, ContestFilter, ReReviewFilter
 from governance.cases.models import ConflictOfInterest
 from governance.cases.selectors import visible_appeals, visible_case_files, visible_contests, visible_rereviews
@@ -29,7 +30,7 @@ def _files(request) -> list:
     return request.FILES.getlist("files") if hasattr(request, "FILES") else []
 
 
-class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ContestViewSet(InternalNotesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ContestSerializer
     filterset_class = ContestFilter
     ordering_fields = ["due_date", "filed_at", "id"]
@@ -116,7 +117,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
 
-class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AppealViewSet(InternalNotesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.AppealSerializer
     filterset_class = AppealFilter
     ordering_fields = ["due_date", "filed_at", "id"]
@@ -176,7 +177,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self._respond(services.withdraw_appeal(appeal=self.get_object(), by=request.user))
 
 
-class ReReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReReviewViewSet(InternalNotesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ReReviewSerializer
     filterset_class = ReReviewFilter
     ordering_fields = ["due_date", "opened_at", "id"]

@@ -19,6 +19,7 @@ from governance.cases.services.contests import (
     withdraw_contest,
 )
 from governance.cases.services.deadlines import case_deadline_sweep
+from governance.cases.services.notes import add_note
 from governance.cases.services.rereviews import (
     add_release_stage,
     complete_rereview,
@@ -29,6 +30,7 @@ from governance.cases.services.rereviews import (
 )
 
 __all__ = [
+    "add_note",
     "add_release_stage",
     "assign_adjudicator",
     "assign_panel",

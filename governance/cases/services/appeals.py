@@ -25,6 +25,7 @@ from governance.determinations.models import Determination
 from governance.notifications.services import members_of, notify, users_with_role
 from governance.platform.errors import Conflict, Invalid, NotAllowed
 from governance.platform.transitions import target_state
+from governance.registry.people import person
 from governance.registry.roles import BOARD, REGULATOR, is_adjudicator, is_developer, organization_id_of
 from governance.tiering import clocks
 
@@ -116,9 +117,9 @@ def assign_panel(*, appeal: Appeal, by: Any, members: Sequence[Any], chair: Any)
             problems.append(f"The panel has exactly {PANEL_SIZE} different regulators.")
         for member in members:
             if member.pk == contest.adjudicator_id:
-                problems.append(f"{member.get_username()} adjudicated the contest and cannot sit on its appeal.")
+                problems.append(f"{person(member)} adjudicated the contest and cannot sit on its appeal.")
             elif not eligible_adjudicator(member, developer_id):
-                problems.append(f"{member.get_username()} is not a regulator free of conflicts in this case.")
+                problems.append(f"{person(member)} is not a regulator free of conflicts in this case.")
         if problems:
             raise Invalid(fields={"members": problems})
         if chair is None or chair.pk not in member_ids:
@@ -131,7 +132,7 @@ def assign_panel(*, appeal: Appeal, by: Any, members: Sequence[Any], chair: Any)
             recipients=_parties(appeal),
             event="appeal_panel",
             subject=f"{appeal.reference}: panel assigned",
-            body="Panel: " + ", ".join(m.get_username() for m in members) + f" (chair {chair.get_username()}).",
+            body="Panel: " + ", ".join(person(m) for m in members) + f" (chair {person(chair)}).",
             obj=appeal,
             link=_link(appeal),
         )
@@ -234,7 +235,7 @@ def _decide(appeal: Appeal, *, outcome: str, tier: int | None, by: Any, determin
     model.refresh_from_db(fields=["current_tier"])
     if outcome == Appeal.Outcome.REVERSED:
         majority_reasons = "; ".join(
-            f"{v.member.get_username()}: {v.reasons}"
+            f"{person(v.member)}: {v.reasons}"
             for v in appeal.votes.select_related("member")
             if v.vote == AppealVote.Vote.REVERSE
         )

@@ -23,6 +23,7 @@ from governance.determinations.models import Determination
 from governance.notifications.services import members_of, notify, users_with_role
 from governance.platform.errors import Conflict, Invalid, NotAllowed
 from governance.platform.transitions import target_state
+from governance.registry.people import person
 from governance.registry.roles import BOARD, REGULATOR, is_adjudicator, is_developer, organization_id_of
 from governance.tiering import clocks
 
@@ -119,7 +120,7 @@ def assign_adjudicator(*, contest: Contest, by: Any, adjudicator: Any) -> Contes
         _move(contest, "assign", by=by, extra={"adjudicator": [previous, adjudicator.pk]})
         contest.adjudicator = adjudicator
         contest.save(update_fields=["state", "adjudicator"])
-        name = adjudicator.get_full_name() or adjudicator.get_username()
+        name = person(adjudicator)
         notify(
             recipients=[adjudicator, *members_of(developer_id)],
             event="contest_assigned",

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from governance.api.parsers import FILES, JSON
+from governance.cases.api.notes import InternalNotesMixin
 from governance.compliance import services
 from governance.compliance.api import serializers as s
 from governance.compliance.filters import EnforcementFilter, ObligationFilter, SubmissionFilter
@@ -88,7 +89,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
 
 
-class EnforcementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EnforcementViewSet(InternalNotesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EnforcementSerializer
     filterset_class = EnforcementFilter
     ordering_fields = ["opened_at", "id"]

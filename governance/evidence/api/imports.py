@@ -8,9 +8,7 @@ from rest_framework.views import APIView
 from governance.api.parsers import FILES
 from governance.evidence.api.serializers import EvaluationSerializer
 from governance.evidence.imports import import_log
-from governance.registry.models import AIModel
-from governance.registry.roles import has_role
-from governance.registry.selectors import visible_models
+from governance.registry.selectors import submittable_models
 
 
 class ImportRequestSerializer(serializers.Serializer):
@@ -53,8 +51,7 @@ class EvaluationImportView(APIView):
     def post(self, request):
         serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        models = AIModel.objects.all() if has_role(request.user, "evaluator") else visible_models(request.user)
-        model = models.filter(pk=serializer.validated_data["model"]).first()
+        model = submittable_models(request.user).filter(pk=serializer.validated_data["model"]).first()
         if model is None:
             raise ValidationError({"model": ["No such model."]})
         report = import_log(by=request.user, model=model, upload=serializer.validated_data["file"])

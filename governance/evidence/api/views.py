@@ -8,9 +8,7 @@ from governance.api.permissions import IsRegulator
 from governance.evidence import services
 from governance.evidence.api.serializers import EvaluationSerializer, ReasonSerializer
 from governance.evidence.filters import EvaluationFilter
-from governance.registry.models import AIModel
-from governance.registry.roles import has_role
-from governance.registry.selectors import visible_evaluations, visible_models
+from governance.registry.selectors import submittable_models, visible_evaluations
 
 
 class EvaluationViewSet(
@@ -26,9 +24,7 @@ class EvaluationViewSet(
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        user = self.request.user
-        # Accredited evaluators may submit for any model; everyone else for models they see.
-        context["model_queryset"] = AIModel.objects.all() if has_role(user, "evaluator") else visible_models(user)
+        context["model_queryset"] = submittable_models(self.request.user)
         return context
 
     def perform_create(self, serializer):

@@ -1,4 +1,4 @@
-"""Template helpers: tier badges and the basis of a determination in words."""
+"""Template helpers: tier badges, the basis of a determination in words, people by name."""
 
 from datetime import date
 from typing import Any
@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone
 
 from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
+from governance.registry import people
 from governance.tiering import transitions
 
 register = template.Library()
@@ -68,6 +69,12 @@ def basis_sentences(basis: dict[str, Any]) -> list[str]:
     if basis.get("decision"):
         lines.append(f"A human decision ({basis['decision'].replace('_', ' ')}) set Tier {basis.get('tier')}.")
     return lines
+
+
+@register.filter
+def person(user: Any) -> str:
+    """``{{ contest.adjudicator|person }}``: the full name, else the username."""
+    return people.person(user)
 
 
 @register.filter

@@ -2,15 +2,23 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.cases import services
 from governance.cases.docket import appeal_docket, contest_docket, rereview_docket
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
-from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
+from governance.registry.people import person
+from governance.registry.roles import (
+    is_adjudicator,
+    is_developer,
+    organization_id_of,
+    reads_internal_notes,
+    writes_internal_notes,
+)
 from governance.tiering import clocks
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
@@ -20,6 +28,7 @@ from governance.web.forms import (
     DecideForm,
     HearingForm,
     MessageForm,
+    NoteForm,
     PanelForm,
     ReasonsForm,
     VoteForm,
@@ -27,8 +36,15 @@ from governance.web.forms import (
 from governance.workflows import cases as workflows
 
 
+def _note(request: HttpRequest, kind: str, pk: int, form: NoteForm | None) -> dict:
+    """The internal-note form on a case's docket, for the staff who may add one."""
+    if not writes_internal_notes(request.user):
+        return {}
+    return {"note_form": form or NoteForm(), "note_url": reverse(f"{kind}-note", args=[pk])}
+
+
 @login_required
-def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contest_detail(request: HttpRequest, pk: int, note_form: NoteForm | None = None) -> HttpResponse:
     contest = get_object_or_404(visible_contests(request.user).prefetch_related("messages__author", "files"), pk=pk)
     user = request.user
     applicant = is_developer(user) and organization_id_of(user) == contest.applicant_id
@@ -52,8 +68,9 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dismiss": ReasonsForm(),
             "appeal": AppealForm(),
         },
+        **_note(request, "contest", pk, note_form),
     }
-    return render(request, "web/contest.html", context)
+    return render(request, "web/contest.html", context, status=400 if note_form else 200)
 
 
 def _invalid(request: HttpRequest, form) -> bool:
@@ -73,7 +90,7 @@ def contest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form = AssignForm(request.POST)
         if not _invalid(request, form):
             services.assign_adjudicator(contest=contest, by=user, adjudicator=form.cleaned_data["adjudicator"])
-            messages.success(request, f"{form.cleaned_data['adjudicator']} assigned as adjudicator.")
+            messages.success(request, f"{person(form.cleaned_data['adjudicator'])} assigned as adjudicator.")
     elif action in ("request-information", "provide-information"):
         form = MessageForm(request.POST, request.FILES)
         if not _invalid(request, form):
@@ -110,7 +127,7 @@ def contest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal_detail(request: HttpRequest, pk: int, note_form: NoteForm | None = None) -> HttpResponse:
     appeal = get_object_or_404(visible_appeals(request.user).select_related("contest__adjudicator"), pk=pk)
     user = request.user
     votes = list(appeal.votes.select_related("member"))
@@ -132,8 +149,9 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hearing": HearingForm(),
             "vote": VoteForm(),
         },
+        **_note(request, "appeal", pk, note_form),
     }
-    return render(request, "web/appeal.html", context)
+    return render(request, "web/appeal.html", context, status=400 if note_form else 200)
 
 
 def _candidates(appeal):
@@ -177,7 +195,7 @@ def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def rereview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rereview_detail(request: HttpRequest, pk: int, note_form: NoteForm | None = None) -> HttpResponse:
     rereview = get_object_or_404(visible_rereviews(request.user), pk=pk)
     return render(
         request,
@@ -187,7 +205,9 @@ def rereview_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "docket": rereview_docket(rereview, user=request.user),
             "regulator": is_adjudicator(request.user),
             "form": CompleteReReviewForm(),
+            **_note(request, "rereview", pk, note_form),
         },
+        status=400 if note_form else 200,
     )
 
 
@@ -205,3 +225,29 @@ def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             workflows.complete_rereview(rereview=rereview, by=request.user, **form.cleaned_data)
             messages.success(request, "Re-review completed.")
     return redirect("rereview-detail", pk=pk)
+
+
+# Each kind of case page: what the reader may see of it, and the page that shows it.
+_NOTED = {
+    "contest": (visible_contests, contest_detail),
+    "appeal": (visible_appeals, appeal_detail),
+    "rereview": (visible_rereviews, rereview_detail),
+}
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def add_note(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Add an internal note; a bad note shows the case page again (400) with the text kept.
+    A reader who may not see notes gets 404, as for a hidden object."""
+    visible, page = _NOTED[kind]
+    case = get_object_or_404(visible(request.user), pk=pk)
+    if not reads_internal_notes(request.user):
+        raise Http404("No such case.")
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return page(request, pk, note_form=form)
+    services.add_note(case=case, by=request.user, text=form.cleaned_data["text"])
+    messages.success(request, "Internal note added; only the regulator's staff see it.")
+    return redirect(f"{kind}-detail", pk=pk)

@@ -24,9 +24,15 @@ from governance.evidence.imports import import_log
 from governance.notifications.models import Notification
 from governance.notifications.services import mark_read
 from governance.platform.errors import Invalid, NotAllowed
-from governance.registry.models import AIModel, Benchmark, RiskDomain
+from governance.registry.models import Benchmark, RiskDomain
 from governance.registry.roles import BOARD, REGULATOR, has_role, organization_id_of, sees_all_dossiers
-from governance.registry.selectors import accreditations, visible_evaluations, visible_models
+from governance.registry.selectors import (
+    accreditations,
+    nameable_models,
+    submittable_models,
+    visible_evaluations,
+    visible_models,
+)
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
     AccreditationChangeForm,
@@ -43,15 +49,11 @@ from governance.web.forms import (
     SubmissionForm,
     ThresholdSetForm,
 )
+from governance.web.pickers import options_html
 from governance.web.views.runs import follows_runs, progress_context
 from governance.workflows import accreditation as accrediting
 from governance.workflows import rulemaking
 from governance.workflows.benchmarks import change_benchmark
-
-
-def _submittable_model(user, pk: int) -> AIModel | None:
-    models = AIModel.objects.all() if has_role(user, "evaluator") else visible_models(user)
-    return models.filter(pk=pk).first()
 
 
 @login_required
@@ -59,19 +61,21 @@ def _submittable_model(user, pk: int) -> AIModel | None:
 def evaluations(request: HttpRequest) -> HttpResponse:
     """Submit a result or import a log file (evaluators and developers)."""
     user = request.user
-    submit_form = EvaluationForm(request.POST if request.POST.get("form") == "submit" else None)
+    picking = {"models": submittable_models(user), "named": nameable_models(user)}
+    posted = request.POST.get("form")
+    submit_form = EvaluationForm(request.POST if posted == "submit" else None, auto_id="submit_%s", **picking)
     import_form = ImportForm(
-        request.POST if request.POST.get("form") == "import" else None,
-        request.FILES if request.POST.get("form") == "import" else None,
+        request.POST if posted == "import" else None,
+        request.FILES if posted == "import" else None,
+        auto_id="import_%s",
+        **picking,
     )
     report = None
     if request.method == "POST":
-        form = submit_form if request.POST.get("form") == "submit" else import_form
+        form = submit_form if posted == "submit" else import_form
         if form.is_valid():
-            model = _submittable_model(user, form.cleaned_data["model"])
-            if model is None:
-                form.add_error("model", "No such model.")
-            elif form is submit_form:
+            model = form.cleaned_data["model"]
+            if form is submit_form:
                 data = dict(form.cleaned_data)
                 data.pop("model")
                 try:
@@ -101,7 +105,16 @@ def evaluations(request: HttpRequest) -> HttpResponse:
             "report": report,
             "mine": mine.select_related("model", "benchmark")[:50],
         },
+        status=400 if submit_form.errors or import_form.errors else 200,
     )
+
+
+@login_required
+def evaluation_model_options(request: HttpRequest) -> HttpResponse:
+    """The ``<option>``s of the models matching ``?q=`` that the user may submit results for,
+    named only where they may see the name (an evaluator: the released models)."""
+    query = request.GET.get("q", "")[:200]
+    return HttpResponse(options_html(submittable_models(request.user), nameable_models(request.user), query))
 
 
 @login_required
