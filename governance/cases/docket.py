@@ -37,6 +37,7 @@ _TITLES = {
     "appeal.withdraw": "Appeal withdrawn",
     "appeal.overdue": "Decision overdue",
     "rereview.opened": "Re-review opened",
+    "rereview.assigned": "Assigned",
     "rereview.started": "Re-review started",
     "rereview.completed": "Re-review completed",
 }
@@ -93,6 +94,8 @@ def _details(action: str, changes: dict, people: dict[int, Any]) -> list[str]:
         out.append(f"Tier {_after(changes, 'requested_tier')} requested; decision due {_after(changes, 'due_date')}")
     if _after(changes, "adjudicator"):
         out.append(f"Adjudicator: {name(_after(changes, 'adjudicator'))}")
+    if _after(changes, "assignee"):
+        out.append(f"Assignee: {name(_after(changes, 'assignee'))}")
     if _after(changes, "panel"):
         members = ", ".join(name(pk) for pk in _after(changes, "panel"))
         out.append(f"Panel: {members}; chair {name(_after(changes, 'chair'))}")

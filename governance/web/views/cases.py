@@ -16,6 +16,7 @@ from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
     AppealForm,
     AssignForm,
+    AssignReReviewForm,
     CompleteReReviewForm,
     DecideForm,
     HearingForm,
@@ -187,6 +188,7 @@ def rereview_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "docket": rereview_docket(rereview, user=request.user),
             "regulator": is_adjudicator(request.user),
             "form": CompleteReReviewForm(),
+            "assign_form": AssignReReviewForm(),
         },
     )
 
@@ -199,6 +201,12 @@ def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "start":
         services.start_rereview(rereview=rereview, by=request.user)
         messages.success(request, "Re-review started.")
+    elif action == "assign":
+        form = AssignReReviewForm(request.POST)
+        if not _invalid(request, form):
+            assignee = form.cleaned_data["assignee"]
+            services.assign_rereview(rereview=rereview, by=request.user, assignee=assignee)
+            messages.success(request, f"Assigned to {assignee.get_full_name() or assignee.get_username()}.")
     else:
         form = CompleteReReviewForm(request.POST)
         if not _invalid(request, form):
