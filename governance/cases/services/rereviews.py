@@ -24,7 +24,7 @@ from governance.registry.roles import is_adjudicator
 
 # A re-review is due this many days after it opens (the SPEC sets no statutory period).
 REREVIEW_DAYS = 60
-NOT_ELIGIBLE = "The assignee must be a regulator with no conflict of interest with the model's developer."
+NOT_ELIGIBLE = "The assignee must be a regulator with no conflict of interest with the developer of the model."
 
 
 def open_rereview(

@@ -234,7 +234,7 @@ def assign_rereviews(request: HttpRequest) -> HttpResponse:
     if assigned:
         messages.success(request, f"{len(assigned)} re-review{pluralize(len(assigned))} assigned to {name}.")
     if refused:
-        messages.error(request, f"Not assigned: {' '.join(refused)}")
+        messages.error(request, f"Not assigned: {'; '.join(refused)}")
     missing = len(set(ids)) - len(assigned) - len(refused)
     if missing:
         messages.error(request, f"{missing} of the ticked re-reviews could not be found.")
