@@ -1,8 +1,6 @@
 """The ``/access-requests/`` work list (SPEC 18 and 21): who sees which requests, the filters
 it shares with ``GET /api/v1/access-requests/``, its CSV export and a constant query count."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -11,21 +9,9 @@ from django.utils import timezone
 
 from governance.access import services, signup
 from governance.access.models import AccessRequest
-from tests.factories import UserFactory, queries_for
+from tests.factories import UserFactory, client_for, csv_rows, queries_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def references_in_csv(client, query: str = "") -> set[str]:

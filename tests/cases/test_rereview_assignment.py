@@ -2,7 +2,6 @@
 Assign/Reassign and the bulk Assign of the ``/re-reviews/`` list."""
 
 import pytest
-from django.test import Client
 
 from governance.audit.models import AuditEvent
 from governance.cases import services
@@ -10,6 +9,7 @@ from governance.cases.models import ConflictOfInterest, ReReview
 from governance.notifications.models import Notification
 from governance.platform.errors import IllegalTransition, Invalid, NotAllowed
 from governance.workflows import cases as workflows
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,6 @@ def events(rereview: ReReview) -> list[AuditEvent]:
 
 def inbox(user, rereview: ReReview) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user, event="rereview_assigned", object_id=str(rereview.pk)))
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # The service

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
 from governance.cases.references import reserve_references
-from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine, eligible_adjudicator
+from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine, eligible_adjudicator, tell_replaced
 from governance.determinations.models import Determination
 from governance.notifications.models import Notification
 from governance.notifications.services import member_ids_by_organization, notify, send_in_bulk
@@ -158,12 +157,13 @@ def assign_rereview(*, rereview: ReReview, by: Any, assignee: Any) -> ReReview:
             link=link,
         )
         if previous is not None:
-            notify(
-                recipients=[get_user_model().objects.get(pk=previous)],
+            tell_replaced(
+                previous,
+                case=rereview,
+                noun="re-review",
+                successor=_name(assignee),
+                awaiting="you",
                 event="rereview_assigned",
-                subject=f"{rereview.reference}: reassigned",
-                body=f"The re-review was reassigned to {_name(assignee)}; it no longer awaits you.",
-                obj=rereview,
                 link=link,
             )
     return rereview
