@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
+from governance.cases.docket import person
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
 from governance.cases.references import reserve_references
 from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine, eligible_adjudicator, tell_replaced
@@ -116,10 +117,6 @@ def _lock(rereview: ReReview) -> ReReview:
     return ReReview.objects.select_for_update(of=("self",)).select_related("model").get(pk=rereview.pk)
 
 
-def _name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def assign_rereview(*, rereview: ReReview, by: Any, assignee: Any) -> ReReview:
     """Name (or change) the regulator who runs a re-review that is not closed.
 
@@ -136,7 +133,7 @@ def assign_rereview(*, rereview: ReReview, by: Any, assignee: Any) -> ReReview:
             raise Invalid(fields={"assignee": [NOT_ELIGIBLE]})
         previous = rereview.assignee_id
         if previous == assignee.pk:
-            raise Conflict(f"{rereview.reference} is already assigned to {_name(assignee)}.")
+            raise Conflict(f"{rereview.reference} is already assigned to {person(assignee)}.")
         rereview.assignee = assignee
         rereview.save(update_fields=["assignee"])
         record(
@@ -152,7 +149,7 @@ def assign_rereview(*, rereview: ReReview, by: Any, assignee: Any) -> ReReview:
             recipients=[assignee],
             event="rereview_assigned",
             subject=f"{rereview.reference}: re-review of {rereview.model} assigned to you",
-            body=f"{_name(by)} assigned you the {rereview.get_trigger_display().lower()} re-review; it is due{due}.",
+            body=f"{person(by)} assigned you the {rereview.get_trigger_display().lower()} re-review; it is due{due}.",
             obj=rereview,
             link=link,
         )
@@ -161,7 +158,7 @@ def assign_rereview(*, rereview: ReReview, by: Any, assignee: Any) -> ReReview:
                 previous,
                 case=rereview,
                 noun="re-review",
-                successor=_name(assignee),
+                successor=person(assignee),
                 awaiting="you",
                 event="rereview_assigned",
                 link=link,

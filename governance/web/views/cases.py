@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.cases import services
-from governance.cases.docket import appeal_docket, contest_docket, rereview_docket
+from governance.cases.docket import appeal_docket, contest_docket, person, rereview_docket
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.registry.roles import is_adjudicator, is_developer, organization_id_of
 from governance.tiering import clocks
@@ -206,7 +206,7 @@ def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if not _invalid(request, form):
             assignee = form.cleaned_data["assignee"]
             services.assign_rereview(rereview=rereview, by=request.user, assignee=assignee)
-            messages.success(request, f"Assigned to {assignee.get_full_name() or assignee.get_username()}.")
+            messages.success(request, f"Assigned to {person(assignee)}.")
     else:
         form = CompleteReReviewForm(request.POST)
         if not _invalid(request, form):

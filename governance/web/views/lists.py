@@ -27,6 +27,7 @@ from django_tables2 import RequestConfig
 from governance.access.filters import AccessRequestFilter
 from governance.access.selectors import visible_requests
 from governance.cases import services as cases
+from governance.cases.docket import person
 from governance.cases.filters import AppealFilter, ContestFilter, ReReviewFilter
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.compliance.filters import EnforcementFilter, ObligationFilter, SubmissionFilter
@@ -222,7 +223,7 @@ def assign_rereviews(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Tick at least one re-review to assign." if not ids else form_errors(form))
         return redirect("re-reviews")
     assignee = form.cleaned_data["assignee"]
-    name = assignee.get_full_name() or assignee.get_username()
+    name = person(assignee)
     assigned, refused = [], []
     for rereview in visible_rereviews(request.user).filter(pk__in=ids).order_by("due_date", "id"):
         try:
