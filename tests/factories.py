@@ -167,3 +167,22 @@ def queries_for(client, path: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(path).status_code == 200
     return len(context.captured_queries)
+
+
+def client_for(user):
+    """A test client signed in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def csv_rows(response) -> list[list[str]]:
+    """The rows of a list's ``?export=csv`` (it must answer 200 with CSV)."""
+    import csv
+    import io
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))

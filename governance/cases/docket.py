@@ -38,6 +38,7 @@ _TITLES = {
     "appeal.withdraw": "Appeal withdrawn",
     "appeal.overdue": "Decision overdue",
     "rereview.opened": "Re-review opened",
+    "rereview.assigned": "Assigned",
     "rereview.started": "Re-review started",
     "rereview.completed": "Re-review completed",
     NOTE_ACTION: "Internal note",

@@ -14,16 +14,28 @@ def _due_range(field: str) -> tuple[django_filters.DateFilter, django_filters.Da
     )
 
 
-def _ordering(*fields: str) -> django_filters.OrderingFilter:
-    """Sorting by the API's ``ordering_fields``, under the same names, so both orderings agree."""
-    return django_filters.OrderingFilter(label="Sort by", fields=tuple((field, field) for field in fields))
+def _ordering(*fields: str, **columns: str) -> django_filters.OrderingFilter:
+    """Sorting by the API's ``ordering_fields`` under the same names, so both orderings agree,
+    and by the list's other ``columns`` (name: field), so every sortable header is accepted."""
+    pairs = [(field, field) for field in fields] + [(field, name) for name, field in columns.items()]
+    return django_filters.OrderingFilter(label="Sort by", fields=tuple(pairs))
 
 
 class ContestFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     developer = IdFilter(field_name="model__developer_id", label="Developer")
     due_after, due_before = _due_range("due_date")
-    ordering = _ordering("due_date", "filed_at", "id")
+    ordering = _ordering(
+        "due_date",
+        "filed_at",
+        "id",
+        reference="reference",
+        model="model__name",
+        applicant="applicant__name",
+        adjudicator="adjudicator",
+        state="state",
+        overdue="overdue",
+    )
 
     class Meta:
         model = Contest
@@ -48,7 +60,16 @@ class AppealFilter(FilterSet):
     model = IdFilter(field_name="contest__model_id", label="Model")
     developer = IdFilter(field_name="contest__model__developer_id", label="Developer")
     due_after, due_before = _due_range("due_date")
-    ordering = _ordering("due_date", "filed_at", "id")
+    ordering = _ordering(
+        "due_date",
+        "filed_at",
+        "id",
+        reference="reference",
+        model="contest__model__name",
+        chair="chair",
+        state="state",
+        overdue="overdue",
+    )
 
     class Meta:
         model = Appeal
@@ -73,7 +94,16 @@ class ReReviewFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     developer = IdFilter(field_name="model__developer_id", label="Developer")
     due_after, due_before = _due_range("due_date")
-    ordering = _ordering("due_date", "opened_at", "id")
+    ordering = _ordering(
+        "due_date",
+        "opened_at",
+        "id",
+        reference="reference",
+        model="model__name",
+        trigger="trigger",
+        assignee="assignee",
+        state="state",
+    )
 
     class Meta:
         model = ReReview

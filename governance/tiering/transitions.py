@@ -91,6 +91,7 @@ TRANSITIONS: dict[str, Table] = {
         "resume": _t("failed", "running"),
     },
     "rereview": {
+        "assign": _t("scheduled open in_progress", None),
         "start": _t("scheduled open", "in_progress"),
         "complete": _t("open in_progress", "completed"),
         "cancel": _t("scheduled open in_progress", "cancelled"),

@@ -82,6 +82,21 @@ class AssignForm(forms.Form):
         self.fields["adjudicator"].queryset = regulators()
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of people by their full name (their username only when they gave none)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class AssignReReviewForm(forms.Form):
+    assignee = PersonChoiceField(queryset=get_user_model().objects.none(), label="Assign to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = regulators()
+
+
 class MessageForm(forms.Form):
     message = forms.CharField(widget=forms.Textarea, max_length=20000)
     files = forms.FileField(required=False)

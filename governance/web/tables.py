@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 
+from governance.access.models import AccessRequest
 from governance.cases.models import Appeal, Contest, ReReview
 from governance.compliance.models import ComplianceSubmission, EnforcementCase, Obligation
 from governance.determinations.models import Determination
@@ -177,6 +178,7 @@ class AppealTable(WorkTable):
 
 
 class ReReviewTable(WorkTable):
+    select = TickColumn(accessor="pk", exclude_from_export=True)
     reference = tables.LinkColumn("rereview-detail", args=[tables.A("pk")], verbose_name="Reference")
     model = _model_link()
     trigger = tables.Column(verbose_name="Trigger")
@@ -187,3 +189,18 @@ class ReReviewTable(WorkTable):
     class Meta(WorkTable.Meta):
         model = ReReview
         fields = ["reference", "model", "trigger", "assignee", "state", "due_date"]
+
+
+class AccessRequestTable(WorkTable):
+    reference = tables.Column(verbose_name="Reference")
+    model = _model_link()
+    requester = tables.Column(accessor="requester__requester_profile__legal_name", verbose_name="Requester")
+    developer = tables.Column(accessor="model__developer__name", verbose_name="Developer")
+    tier = tables.Column(accessor="tier_at_request", verbose_name="Tier")
+    state = tables.Column(verbose_name="State")
+    created_at = tables.DateTimeColumn(verbose_name="Filed", format="Y-m-d")
+    decided_at = tables.DateTimeColumn(verbose_name="Decided", format="Y-m-d")
+
+    class Meta(WorkTable.Meta):
+        model = AccessRequest
+        fields = ["reference", "model", "requester", "developer", "tier", "state", "created_at", "decided_at"]

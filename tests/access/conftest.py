@@ -40,8 +40,8 @@ class Gate:
         self.member = UserFactory(username="member", roles=["requester"])
         signup.update_profile(by=self.member, legal_name="Max Public", country="FR", affiliation=None)
 
-    def model(self, tier: int, name: str | None = None) -> Any:
-        model = self.world.register(name or f"Tier{tier} model")
+    def model(self, tier: int, name: str | None = None, developer: Any = None) -> Any:
+        model = self.world.register(name or f"Tier{tier} model", developer=developer)
         self.world.full_evidence(model, TIER_SCORES[tier])
         pending = model.determinations.filter(status="pending_confirmation").first()
         if pending is not None:  # a relaxation from the provisional tier waits for a human

@@ -3,6 +3,7 @@ visibility per role (SPEC 15), filters, the CSV export and constant query counts
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -144,3 +145,15 @@ def test_bulk_accept_is_for_reviewers_only(world, two_orgs):
     assert developer.post("/evaluations/accept/", {"select": [str(result.pk)]}).status_code == 403
     result.refresh_from_db()
     assert result.status == "submitted"
+
+
+@pytest.mark.parametrize("path", ["/contests/", "/appeals/", "/re-reviews/"])
+def test_every_sortable_header_of_a_case_list_answers(world, two_orgs, path):
+    client = client_for(world.regulator)
+    page = client.get(path).content.decode()
+    headers = set(re.findall(r"\?ordering=(-?\w+)", page))
+    assert {"reference", "model", "state", "due_date"} <= {h.lstrip("-") for h in headers}
+    for header in headers:
+        response = client.get(f"{path}?ordering={header}")
+        assert response.status_code == 200, header
+        assert "Aster" in response.content.decode(), header

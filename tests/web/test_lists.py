@@ -1,7 +1,5 @@
 """The compliance work lists (SPEC 18): filters, CSV export, visibility (SPEC 15), query counts."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -10,7 +8,7 @@ from django.utils import timezone
 
 from governance.compliance import services
 from governance.compliance.models import Obligation
-from tests.factories import queries_for
+from tests.factories import client_for, csv_rows, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +19,6 @@ def tier3(world, name, **kwargs):
     model = world.register(name, **kwargs)
     world.evidence(model, "bio", "0.6000")
     return model
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.fixture

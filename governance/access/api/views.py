@@ -48,7 +48,6 @@ class AccessRequestViewSet(
     serializer_class = AccessRequestSerializer
     filterset_class = AccessRequestFilter
     ordering_fields = ["created_at", "state", "id"]
-    search_fields = ["reference"]
 
     def get_queryset(self):
         return visible_requests(self.request.user).select_related("grant")

@@ -182,6 +182,10 @@ class ReReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AssignReReviewSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+
+
 class CompleteSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ReReview.Outcome.choices)
     tier = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)

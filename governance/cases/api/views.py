@@ -189,6 +189,13 @@ class ReReviewViewSet(InternalNotesMixin, mixins.ListModelMixin, mixins.Retrieve
     def _respond(self, rereview):
         return Response(s.ReReviewSerializer(self.get_queryset().get(pk=rereview.pk)).data)
 
+    @extend_schema(request=s.AssignReReviewSerializer, responses=s.ReReviewSerializer)
+    @action(detail=True, methods=["post"], parser_classes=JSON)
+    def assign(self, request, pk=None):
+        rereview = self.get_object()  # a re-review the caller cannot see is 404, whatever the body
+        data = _valid(s.AssignReReviewSerializer, request)
+        return self._respond(services.assign_rereview(rereview=rereview, by=request.user, assignee=data["assignee"]))
+
     @extend_schema(request=None, responses=s.ReReviewSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):

@@ -22,6 +22,7 @@ from governance.cases.services.deadlines import case_deadline_sweep
 from governance.cases.services.notes import add_note
 from governance.cases.services.rereviews import (
     add_release_stage,
+    assign_rereview,
     complete_rereview,
     open_due_rereviews,
     open_rereview,
@@ -34,6 +35,7 @@ __all__ = [
     "add_release_stage",
     "assign_adjudicator",
     "assign_panel",
+    "assign_rereview",
     "case_deadline_sweep",
     "cast_vote",
     "complete_rereview",

@@ -3,9 +3,11 @@
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 
 from governance.cases.models import CaseFile, ConflictOfInterest
+from governance.notifications.services import notify
 from governance.platform.uploads import check_upload
 from governance.registry.roles import is_adjudicator, organization_id_of
 
@@ -30,6 +32,20 @@ def is_conflicted(user: Any, organization_id: int) -> bool:
 
 def eligible_adjudicator(user: Any, organization_id: int) -> bool:
     return user is not None and user.is_active and is_adjudicator(user) and not is_conflicted(user, organization_id)
+
+
+def tell_replaced(
+    previous_id: int, *, case: Any, noun: str, successor: str, awaiting: str, event: str, link: str
+) -> None:
+    """Tell whoever a case was taken from (an adjudicator, an assignee) that it no longer awaits them."""
+    notify(
+        recipients=[get_user_model().objects.get(pk=previous_id)],
+        event=event,
+        subject=f"{case.reference}: reassigned",
+        body=f"The {noun} was reassigned to {successor}; it no longer awaits {awaiting}.",
+        obj=case,
+        link=link,
+    )
 
 
 def attach_files(files: Iterable[UploadedFile], *, by: Any, contest=None, appeal=None) -> list[CaseFile]:

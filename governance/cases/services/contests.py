@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from governance.cases.services.common import (
     Determine,
     attach_files,
     eligible_adjudicator,
+    tell_replaced,
 )
 from governance.determinations.models import Determination
 from governance.notifications.services import members_of, notify, users_with_role
@@ -130,12 +130,13 @@ def assign_adjudicator(*, contest: Contest, by: Any, adjudicator: Any) -> Contes
             link=_link(contest),
         )
         if previous and previous != adjudicator.pk:
-            notify(
-                recipients=[get_user_model().objects.get(pk=previous)],
+            tell_replaced(
+                previous,
+                case=contest,
+                noun="contest",
+                successor=name,
+                awaiting="your decision",
                 event="contest_assigned",
-                subject=f"{contest.reference}: reassigned",
-                body=f"The contest was reassigned to {name}; it no longer awaits your decision.",
-                obj=contest,
                 link=_link(contest),
             )
     return contest

@@ -11,18 +11,20 @@ from django.utils import timezone
 from governance.audit.services import PendingEvent, created, created_from, record, record_many
 from governance.cases.models import OPEN_REREVIEW_STATES, ReleaseStage, ReReview
 from governance.cases.references import reserve_references
-from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine
+from governance.cases.services.common import REREVIEW_TRANSITIONS, Determine, eligible_adjudicator, tell_replaced
 from governance.determinations.models import Determination
 from governance.notifications.models import Notification
-from governance.notifications.services import member_ids_by_organization, send_in_bulk
+from governance.notifications.services import member_ids_by_organization, notify, send_in_bulk
 from governance.platform.bulk_insert import insert_rows_returning_ids
-from governance.platform.errors import Invalid, NotAllowed
+from governance.platform.errors import Conflict, Invalid, NotAllowed
 from governance.platform.transitions import target_state
 from governance.registry.models import AIModel
+from governance.registry.people import person
 from governance.registry.roles import is_adjudicator
 
 # A re-review is due this many days after it opens (the SPEC sets no statutory period).
 REREVIEW_DAYS = 60
+NOT_ELIGIBLE = "The assignee must be a regulator with no conflict of interest with the developer of the model."
 
 
 def open_rereview(
@@ -113,6 +115,55 @@ def open_rereviews(
 
 def _lock(rereview: ReReview) -> ReReview:
     return ReReview.objects.select_for_update(of=("self",)).select_related("model").get(pk=rereview.pk)
+
+
+def assign_rereview(*, rereview: ReReview, by: Any, assignee: Any) -> ReReview:
+    """Name (or change) the regulator who runs a re-review that is not closed.
+
+    The assignee must be a regulator with no conflict of interest with the model's developer
+    (the contest adjudicator's rule). The new assignee is told it awaits them, the previous
+    one that it no longer does; the state is unchanged."""
+    if not is_adjudicator(by):
+        raise NotAllowed("Only a regulator assigns re-reviews.")
+    with transaction.atomic():
+        rereview = _lock(rereview)
+        target_state(REREVIEW_TRANSITIONS, "assign", rereview.state, "re-review")
+        developer_id = rereview.model.developer_id
+        if not eligible_adjudicator(assignee, developer_id):
+            raise Invalid(fields={"assignee": [NOT_ELIGIBLE]})
+        previous = rereview.assignee_id
+        if previous == assignee.pk:
+            raise Conflict(f"{rereview.reference} is already assigned to {person(assignee)}.")
+        rereview.assignee = assignee
+        rereview.save(update_fields=["assignee"])
+        record(
+            actor=by,
+            action="rereview.assigned",
+            obj=rereview,
+            changes={"assignee": [previous, assignee.pk]},
+            organization_id=developer_id,
+        )
+        link = f"/re-reviews/{rereview.pk}/"
+        due = f" by {rereview.due_date.isoformat()}" if rereview.due_date else ""
+        notify(
+            recipients=[assignee],
+            event="rereview_assigned",
+            subject=f"{rereview.reference}: re-review of {rereview.model} assigned to you",
+            body=f"{person(by)} assigned you the {rereview.get_trigger_display().lower()} re-review; it is due{due}.",
+            obj=rereview,
+            link=link,
+        )
+        if previous is not None:
+            tell_replaced(
+                previous,
+                case=rereview,
+                noun="re-review",
+                successor=person(assignee),
+                awaiting="you",
+                event="rereview_assigned",
+                link=link,
+            )
+    return rereview
 
 
 def start_rereview(*, rereview: ReReview, by: Any) -> ReReview:

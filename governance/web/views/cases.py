@@ -24,6 +24,7 @@ from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import (
     AppealForm,
     AssignForm,
+    AssignReReviewForm,
     CompleteReReviewForm,
     DecideForm,
     HearingForm,
@@ -205,6 +206,7 @@ def rereview_detail(request: HttpRequest, pk: int, note_form: NoteForm | None = 
             "docket": rereview_docket(rereview, user=request.user),
             "regulator": is_adjudicator(request.user),
             "form": CompleteReReviewForm(),
+            "assign_form": AssignReReviewForm(),
             **_note(request, "rereview", pk, note_form),
         },
         status=400 if note_form else 200,
@@ -219,6 +221,12 @@ def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "start":
         services.start_rereview(rereview=rereview, by=request.user)
         messages.success(request, "Re-review started.")
+    elif action == "assign":
+        form = AssignReReviewForm(request.POST)
+        if not _invalid(request, form):
+            assignee = form.cleaned_data["assignee"]
+            services.assign_rereview(rereview=rereview, by=request.user, assignee=assignee)
+            messages.success(request, f"Assigned to {person(assignee)}.")
     else:
         form = CompleteReReviewForm(request.POST)
         if not _invalid(request, form):

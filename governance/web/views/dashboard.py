@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from governance.access.selectors import visible_requests
+from governance.access.services import OPEN_STATES as OPEN_ACCESS_STATES
 from governance.baselines.models import BoardVote, ThresholdSet
 from governance.baselines.selectors import threshold_set_in_force
 from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPEN_REREVIEW_STATES
@@ -20,13 +22,18 @@ from governance.registry.roles import (
     COMPLIANCE,
     DEVELOPER,
     EVALUATOR,
+    INSTITUTION_VERIFIER,
+    OVERSIGHT_ROLES,
     REGULATOR,
+    REQUESTER,
     has_role,
     organization_id_of,
 )
 from governance.registry.selectors import visible_evaluations, visible_models
 
 DUE_SOON_DAYS = 30
+# Whoever sees access requests (SPEC 21): their own, their models', their institution's, or all.
+SEES_ACCESS_REQUESTS = (REQUESTER, DEVELOPER, INSTITUTION_VERIFIER, *OVERSIGHT_ROLES)
 
 
 def _regulator(user) -> dict:
@@ -135,6 +142,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if has_role(user, role):
             context["roles"].append(role)
             context[role] = build(user)
-    if has_role(user, AUDITOR):
-        context["roles"].append(AUDITOR)
+    for role in (AUDITOR, REQUESTER, INSTITUTION_VERIFIER):
+        if has_role(user, role):
+            context["roles"].append(role)
+    if has_role(user, *SEES_ACCESS_REQUESTS):
+        context["open_access_requests"] = visible_requests(user).filter(state__in=OPEN_ACCESS_STATES).count()
     return render(request, "web/dashboard.html", context)

@@ -7,10 +7,12 @@ organisation's non-public rows.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +24,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from governance.access.filters import AccessRequestFilter
+from governance.access.selectors import visible_requests
+from governance.cases import services as cases
 from governance.cases.filters import AppealFilter, ContestFilter, ReReviewFilter
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
 from governance.compliance.filters import EnforcementFilter, ObligationFilter, SubmissionFilter
@@ -32,11 +37,14 @@ from governance.evidence import services as evidence
 from governance.evidence.filters import EvaluationFilter
 from governance.evidence.models import EvaluationResult
 from governance.platform.csv_export import stream_csv
+from governance.platform.errors import DomainError
 from governance.registry.filters import AIModelFilter
-from governance.registry.roles import BOARD, REGULATOR, has_role
+from governance.registry.people import person
+from governance.registry.roles import BOARD, REGULATOR, has_role, is_adjudicator
 from governance.registry.selectors import visible_evaluations, visible_models
 from governance.web import tables as t
-from governance.web.errors import handles_domain_errors
+from governance.web.errors import describe, form_errors, handles_domain_errors
+from governance.web.forms import AssignReReviewForm
 from governance.web.views import work
 
 PER_PAGE = 25
@@ -44,11 +52,13 @@ PER_PAGE = 25
 
 @dataclass(frozen=True)
 class Bulk:
-    """An action on the rows ticked in a list's ``select`` column, for the users ``allowed`` names."""
+    """An action on the rows ticked in a list's ``select`` column, for the users ``allowed`` names,
+    with the ``form`` of what else it asks (whom to assign them to)."""
 
     url_name: str
     label: str
     allowed: Callable[[Any], bool]
+    form: Callable[[], forms.Form] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,14 @@ def _page(request: HttpRequest, spec: WorkList) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query["export"] = "csv"
-    context = {"list": spec, "filters": filters, "table": table, "export_query": query.urlencode(), "bulk": bulk}
+    context = {
+        "list": spec,
+        "filters": filters,
+        "table": table,
+        "export_query": query.urlencode(),
+        "bulk": bulk,
+        "bulk_form": bulk.form() if bulk and bulk.form else None,
+    }
     return render(request, "web/lists/list.html", context, status=200 if valid else 400)
 
 
@@ -115,7 +132,15 @@ def _determinations(user: Any) -> QuerySet:
     return visible.select_related("model").order_by("-created_at", "-id")
 
 
+def _access_requests(user: Any) -> QuerySet:
+    """Requesters their own, developers their models', verifiers their institution's, oversight all (SPEC 21)."""
+    return visible_requests(user).select_related("model__developer").order_by("-created_at", "-id")
+
+
 models = _view(WorkList("Models", "models", _models, AIModelFilter, t.ModelTable))
+access_requests = _view(
+    WorkList("Access requests", "access-requests", _access_requests, AccessRequestFilter, t.AccessRequestTable)
+)
 
 
 def _reviews_evidence(user: Any) -> bool:
@@ -134,6 +159,11 @@ def evaluations_page(request: HttpRequest) -> HttpResponse:
     return evaluations(request)
 
 
+def _ticked(request: HttpRequest) -> list[int]:
+    """The ids ticked in the list's ``select`` column (anything not an id is ignored)."""
+    return [int(value) for value in request.POST.getlist("select") if value.isdigit() and len(value) < 19]
+
+
 @require_POST
 @login_required
 @handles_domain_errors
@@ -141,7 +171,7 @@ def accept_evaluations(request: HttpRequest) -> HttpResponse:
     """Accept every ticked result still awaiting review, each through the evidence review service."""
     if not _reviews_evidence(request.user):
         raise PermissionDenied("Only regulators and the threshold board accept evaluation results.")
-    ids = [int(value) for value in request.POST.getlist("select") if value.isdigit() and len(value) < 19]
+    ids = _ticked(request)
     if not ids:
         messages.error(request, "Tick at least one result to accept.")
         return redirect("evaluation-list")
@@ -165,6 +195,48 @@ def _soonest_due(visible: Callable[[Any], QuerySet]) -> Callable[[Any], QuerySet
 
 contests = _view(WorkList("Contests", "contests", _soonest_due(visible_contests), ContestFilter, t.ContestTable))
 appeals = _view(WorkList("Appeals", "appeals", _soonest_due(visible_appeals), AppealFilter, t.AppealTable))
-rereviews = _view(
-    WorkList("Re-reviews", "re-reviews", _soonest_due(visible_rereviews), ReReviewFilter, t.ReReviewTable)
+# Its own ids: the filters above the table have an ``assignee`` field of their own.
+ASSIGN = Bulk(
+    "rereview-bulk-assign",
+    "Assign the selected re-reviews",
+    is_adjudicator,
+    partial(AssignReReviewForm, auto_id="bulk_%s"),
 )
+rereviews = _view(
+    WorkList("Re-reviews", "re-reviews", _soonest_due(visible_rereviews), ReReviewFilter, t.ReReviewTable, ASSIGN)
+)
+
+
+@require_POST
+@login_required
+def assign_rereviews(request: HttpRequest) -> HttpResponse:
+    """Assign every ticked re-review to one regulator, each through the one assign service.
+
+    Each row is its own transaction and a refusal is reported by reference: the rows are
+    independent cases, so a conflict of interest with one model's developer, or a re-review
+    closed meanwhile, leaves the others assigned rather than undoing them."""
+    if not is_adjudicator(request.user):
+        raise PermissionDenied("Only regulators assign re-reviews.")
+    ids = _ticked(request)
+    form = AssignReReviewForm(request.POST)
+    if not ids or not form.is_valid():
+        messages.error(request, "Tick at least one re-review to assign." if not ids else form_errors(form))
+        return redirect("re-reviews")
+    assignee = form.cleaned_data["assignee"]
+    name = person(assignee)
+    assigned, refused = [], []
+    for rereview in visible_rereviews(request.user).filter(pk__in=ids).order_by("due_date", "id"):
+        try:
+            cases.assign_rereview(rereview=rereview, by=request.user, assignee=assignee)
+        except DomainError as error:
+            refused.append(f"{rereview.reference}: {describe(error)}")
+        else:
+            assigned.append(rereview.reference)
+    if assigned:
+        messages.success(request, f"{len(assigned)} re-review{pluralize(len(assigned))} assigned to {name}.")
+    if refused:
+        messages.error(request, f"Not assigned: {'; '.join(refused)}")
+    missing = len(set(ids)) - len(assigned) - len(refused)
+    if missing:
+        messages.error(request, f"{missing} of the ticked re-reviews could not be found.")
+    return redirect(reverse("re-reviews") + f"?assignee={assignee.pk}")
