@@ -49,6 +49,7 @@ class Swept(NamedTuple):
     current_tier: int | None
     evidence_complete: bool
     outcomes: tuple[Tiering, ...]  # one per set of thresholds swept, in their order
+    has_derivatives: bool  # when the sweep began
 
     @property
     def outcome(self) -> Tiering:
@@ -145,9 +146,9 @@ def sweep(
     def decided(pk: int, parent_id: int | None, tier: int | None, complete: bool, capability: Capabilities) -> Swept:
         parent_floors = floors[parent_id] if parent_id is not None else no_floor
         outcomes = tuple(map(tiering, rules, repeat(capability), parent_floors))
-        swept = Swept(pk, parent_id, tier, complete, outcomes)
+        swept = Swept(pk, parent_id, tier, complete, outcomes, pk in parents)
         floor = floor_of(swept)
-        if pk in parents:
+        if swept.has_derivatives:
             floors[pk] = floor
         return swept
 
