@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import NamedTuple
 
-from django.db.models import IntegerField, Max, Min, Q
+from django.db.models import IntegerField, Max, Min, Q, QuerySet
 from django.db.models.functions import Cast, Round
 
 from governance.evidence.models import Capability
@@ -97,17 +97,16 @@ class _Reader:
             for pk in slugs
         }
 
-    def of_range(self, start: int, *, roots: bool) -> Read:
-        """The models of ids ``start`` to ``start + READ_MODELS`` (only roots, if ``roots``)."""
-        models = AIModel.objects.filter(id__gte=start, id__lt=start + READ_MODELS)
-        table = Capability.objects.filter(model_id__gte=start, model_id__lt=start + READ_MODELS)
-        return self._read(models.filter(parent__isnull=True) if roots else models, table)
+    def roots_of_range(self, start: int) -> Read:
+        """The roots (models with no parent) of ids ``start`` to ``start + READ_MODELS``."""
+        models = AIModel.objects.filter(id__gte=start, id__lt=start + READ_MODELS, parent__isnull=True)
+        return self._read(models, Capability.objects.filter(model_id__gte=start, model_id__lt=start + READ_MODELS))
 
     def of_models(self, model_ids: list[int], *, with_rows: bool = True) -> Read:
         models = AIModel.objects.filter(id__any=model_ids) if with_rows else None
         return self._read(models, Capability.objects.filter(model_id__any=model_ids))
 
-    def _read(self, models, table) -> Read:
+    def _read(self, models: QuerySet[AIModel] | None, table: QuerySet[Capability]) -> Read:
         rows = (
             list(plain_rows(models.order_by("id").values_list("id", "parent_id", "current_tier", "evidence_complete")))
             if models is not None
@@ -156,7 +155,7 @@ def sweep(
     if span["first"] is None:
         return
     starts = [start for start in range(0, span["last"] + 1, READ_MODELS) if part.holds(start)]
-    for rows, evidence in read_ahead(lambda start: reader.of_range(start, roots=True), starts):
+    for rows, evidence in read_ahead(reader.roots_of_range, starts):
         for pk, _, tier, complete in rows:
             yield decided(pk, None, tier, complete, evidence.get(pk, empty))
     for rows, evidence in read_ahead(reader.of_models, _derivatives(lineage, part)):
