@@ -1,9 +1,11 @@
 """The impact preview of one draft threshold set (``python bench/preview_child.py ID``), in
 a process of its own so that its peak memory is its own. Prints one JSON line: time, how
-many models would move, and the process's peak RSS (see ``revalidate_child``)."""
+many models would move, the process's peak RSS (see ``revalidate_child``) and that of the
+largest process it swept a part in (``SWEEP_PROCESSES``; 0 if it swept alone)."""
 
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -37,6 +39,8 @@ def main(threshold_set_id: int) -> None:
                 "matrix": preview["matrix"],
                 "rss_before_mb": rss_before_mb,
                 "peak_rss_mb": high_water_mb(),
+                # The largest child waited for (KB on Linux): the parts' processes.
+                "part_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
         )
     )

@@ -585,7 +585,8 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
     impact = step_impact(board, env)
     say(
         f"(e) impact preview: {impact['seconds']:.2f} s ({impact['changes']} models would move), "
-        f"peak RSS {impact['peak_rss_mb']:.0f} MB (Django loaded: {impact['rss_before_mb']:.0f} MB)"
+        f"peak RSS {impact['peak_rss_mb']:.0f} MB (Django loaded: {impact['rss_before_mb']:.0f} MB), "
+        f"its other part's process {impact['part_peak_rss_mb']:.0f} MB"
     )
 
     settle("the page measurements")
@@ -609,6 +610,7 @@ def run(*, models: int, requests: int, concurrency: int, workers: int, sample: i
         "revalidate_all": _round(revalidation["peak_rss_mb"], 1),
         "revalidate_all_again": _round(again["peak_rss_mb"], 1),
         "impact_preview": _round(impact["peak_rss_mb"], 1),
+        "impact_preview_part": _round(impact["part_peak_rss_mb"], 1),
         "bench": _round(own_high_water_mb(), 1),
     }
     heaviest, heaviest_mb = max(((name, mb) for name, mb in peak_rss.items() if mb is not None), key=lambda p: p[1])

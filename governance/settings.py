@@ -377,6 +377,10 @@ REVALIDATION_LANES = int(os.environ.get("REVALIDATION_LANES", "2"))
 # than REVALIDATION_MIN_CHUNK models), so that every worker has a share.
 REVALIDATION_MIN_CHUNKS = int(os.environ.get("REVALIDATION_MIN_CHUNKS", "4"))
 REVALIDATION_MIN_CHUNK = int(os.environ.get("REVALIDATION_MIN_CHUNK", "200"))
+# The impact preview sweeps in this many processes side by side (PostgreSQL only), once the
+# models' ids reach SWEEP_PROCESSES_FROM: below it, starting a process costs more than it saves.
+SWEEP_PROCESSES = int(os.environ.get("SWEEP_PROCESSES", "2"))
+SWEEP_PROCESSES_FROM = int(os.environ.get("SWEEP_PROCESSES_FROM", "50000"))
 
 LOGGING = {
     "version": 1,

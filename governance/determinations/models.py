@@ -94,6 +94,9 @@ class RevalidationRun(models.Model):
     changes = models.PositiveIntegerField(default=0, help_text="Determinations written.")
     errors = models.PositiveIntegerField(default=0, help_text="Models whose chunk failed.")
     failure = models.TextField(blank=True, help_text="Why the run failed.")
+    planned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When every chunk the run must write was recorded (chunks are sent before)."
+    )
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from governance.audit.services import record
@@ -89,24 +89,52 @@ def start(run: RevalidationRun) -> RevalidationRun:
 ChunkPlan = tuple[list[int], dict[int, int | None]]  # model ids, parents first; the parents' tiers
 
 
-def plan(run: RevalidationRun, *, total: int, chains: Sequence[Sequence[ChunkPlan]]) -> None:
-    """Record what the run must write: every model counted, those with nothing to write
-    already done, and ``chains`` of chunks (model ids, parents first, and the tiers their
-    parents will be in force at). Call inside the caller's transaction."""
-    RevalidationChunk.objects.bulk_create(
+def lock_for_planning(run: RevalidationRun) -> bool:
+    """Lock the run's row until the caller's transaction ends, so that two deliveries of its
+    planning task record chunks one after the other; False if its plan is complete."""
+    return _locked(run.pk).planned_at is None
+
+
+def record_chains(run: RevalidationRun, chains: Sequence[Sequence[ChunkPlan]]) -> list[list[int]]:
+    """Record ``chains`` of chunks the run must write (model ids, parents first, and the
+    tiers their parents will be in force at), numbered after those recorded before, less
+    the models recorded already (by another delivery of its planning task); the ids of
+    their chunks, chain by chain. Call after :func:`lock_for_planning`, in its transaction."""
+    recorded = recorded_model_ids(run)
+    chains = [[([pk for pk in ids if pk not in recorded], parents) for ids, parents in chunks] for chunks in chains]
+    chains = [[(ids, parents) for ids, parents in chunks if ids] for chunks in chains]
+    after = run.chunks.aggregate(last=Max("chain"))["last"]
+    first = 0 if after is None else after + 1
+    created = RevalidationChunk.objects.bulk_create(
         RevalidationChunk(
             run=run,
-            chain=chain,
+            chain=first + chain,
             position=position,
             model_ids=ids,
             parent_tiers={str(pk): tier for pk, tier in parent_tiers.items()},
             size=len(ids),
         )
-        for chain, chunks in enumerate(chains)
+        for chain, chunks in enumerate(c for c in chains if c)
         for position, (ids, parent_tiers) in enumerate(chunks)
     )
-    to_write = sum(len(ids) for chunks in chains for ids, _ in chunks)
-    RevalidationRun.objects.filter(pk=run.pk).update(models_total=total, models_done=total - to_write)
+    ids: dict[int, list[int]] = {}
+    for chunk in created:
+        ids.setdefault(chunk.chain, []).append(chunk.pk)
+    return list(ids.values())
+
+
+def planned(run: RevalidationRun, *, total: int) -> None:
+    """Every chunk the run must write is recorded: ``total`` models decided, those with
+    nothing to write already done. Call inside the caller's transaction."""
+    to_write = run.chunks.aggregate(size=Sum("size", default=0))["size"]
+    RevalidationRun.objects.filter(pk=run.pk).update(
+        models_total=total, models_done=total - to_write, planned_at=timezone.now()
+    )
+
+
+def recorded_model_ids(run: RevalidationRun) -> set[int]:
+    """The models in the chunks recorded so far (a planning resumed skips them)."""
+    return {pk for ids in run.chunks.values_list("model_ids", flat=True) for pk in ids}
 
 
 def pending_chains(run: RevalidationRun) -> list[list[int]]:
@@ -118,7 +146,7 @@ def pending_chains(run: RevalidationRun) -> list[list[int]]:
 
 
 def is_planned(run: RevalidationRun) -> bool:
-    return run.chunks.exists()
+    return RevalidationRun.objects.filter(pk=run.pk, planned_at__isnull=False).exists()
 
 
 def claim_chunk(chunk_id: int) -> RevalidationChunk | None:
@@ -177,6 +205,9 @@ def refresh(run: RevalidationRun) -> None:
         if locked.state != State.RUNNING:
             return
         sums = _progress(locked)
+        if locked.planned_at is None:  # still planning: its first chunks are being written
+            RevalidationRun.objects.filter(pk=locked.pk).update(changes=sums["changes"], errors=sums["failed"])
+            return
         counters = {"models_done": sums["models_done"], "changes": sums["changes"], "errors": sums["failed"]}
         if sums["pending"]:
             RevalidationRun.objects.filter(pk=locked.pk).update(**counters)

@@ -6,10 +6,16 @@ set all go through :func:`tiering` (directly, via :func:`decide`, or via
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
+
+from governance.tiering.scores import in_units
+
+# A score or threshold: a ``Decimal`` of 4 places, or (in the sweeps of every model, both
+# sides alike) the same value in ten-thousandths as an ``int`` (``scores.in_units``).
+Score = Decimal | int
 
 TIERS = (1, 2, 3, 4)
 
@@ -26,9 +32,18 @@ class DomainThreshold:
 
     domain: str
     catastrophic: bool
-    low: Decimal
-    high: Decimal
-    critical: Decimal | None = None
+    low: Score
+    high: Score
+    critical: Score | None = None
+
+    def in_units(self) -> "DomainThreshold":
+        """The entry in ten-thousandths, to compare with capabilities read the same way."""
+        return replace(
+            self,
+            low=_units(self.low),
+            high=_units(self.high),
+            critical=None if self.critical is None else _units(self.critical),
+        )
 
     @cached_property
     def shown(self) -> dict[str, Any]:
@@ -151,11 +166,13 @@ class Tiering(NamedTuple):
 
 
 def tiering(
-    thresholds: Sequence[DomainThreshold], capability: Mapping[str, Decimal], parent_tier: int | None = None
+    thresholds: Sequence[DomainThreshold], capability: Mapping[str, Score | None], parent_tier: int | None = None
 ) -> Tiering:
-    """The rule proper, on each domain's capability (its best evidence score): all it reads.
+    """The rule proper, on each domain's capability (its best evidence score; absent or
+    None: no evidence there): all it reads.
 
     ``thresholds`` holds one entry per domain; capabilities in other domains are ignored.
+    Both are ``Decimal``, or both in ten-thousandths (:meth:`DomainThreshold.in_units`).
     """
     evidence_complete = True
     rule_tier = 1
@@ -205,5 +222,13 @@ def decide(
     )
 
 
-def _fmt(value: Decimal | None) -> str | None:
+def _units(value: Score) -> int:
+    if not isinstance(value, Decimal):
+        raise TypeError("The entry is in ten-thousandths already.")
+    return in_units(value)
+
+
+def _fmt(value: Score | None) -> str | None:
+    if isinstance(value, int):  # in ten-thousandths
+        value = Decimal(value).scaleb(-4)
     return None if value is None else f"{value:.4f}"

@@ -200,23 +200,22 @@ def _write_here(run: RevalidationRun) -> None:
 
 def plan_run(run: RevalidationRun, *, chunk_size: int | None = None) -> None:
     """Sweep every model, record the chunks of whole lineage trees the run must write, and
-    send them to the workers: chunks of one tree too large for a chunk in a Celery chain,
-    parents first; the chains side by side in a group. Run again (its task delivered twice,
-    or the run resumed), it sends what is left to write and plans nothing twice."""
+    send them to the workers as they are recorded: chunks of one tree too large for a chunk
+    in a Celery chain, parents first; the chains side by side. Run again (its task delivered
+    twice, or the run resumed), it goes on planning where the recorded chunks end, or, if the
+    plan is complete, sends what is left to write."""
     run = runs.start(run)
     if run.state != RevalidationRun.State.RUNNING:
         return
-    if not runs.is_planned(run):
-        try:
-            total, chains = _planned(run.threshold_set, chunk_size or settings.REVALIDATION_CHUNK_SIZE)
-        except Exception as error:
-            runs.fail(run, f"Planning failed: {type(error).__name__}: {error}")
-            raise
-        with transaction.atomic():
-            if runs.is_planned(run):  # another delivery of this task planned it meanwhile
-                return
-            runs.plan(run, total=total, chains=chains)
-    _send(run)
+    if runs.is_planned(run):
+        _send(run)
+        return
+    try:
+        _plan(run, chunk_size or settings.REVALIDATION_CHUNK_SIZE)
+    except Exception as error:
+        runs.fail(run, f"Planning failed: {type(error).__name__}: {error}")
+        raise
+    runs.refresh(run)  # chunks may all have been written while it planned
 
 
 def _send(run: RevalidationRun) -> None:
@@ -228,23 +227,37 @@ def _send(run: RevalidationRun) -> None:
         enqueue_chains(WRITE_REVALIDATION_CHUNK, chains)
 
 
-def _planned(threshold_set: ThresholdSet, chunk_size: int) -> tuple[int, list[list[ChunkPlan]]]:
-    """How many models the sweep decides, and the chains of chunks to write: whole lineage
-    trees packed into chunks of at most ``chunk_size`` models (smaller when there is little
-    to write, so that it still comes in ``REVALIDATION_MIN_CHUNKS`` shares); a larger tree is
-    a chain of its own, cut in the sweep's order (each parent before its derivatives)."""
+def _plan(run: RevalidationRun, chunk_size: int) -> None:
+    """Plan the run as the sweep goes: a full chunk of models without lineage (no parent,
+    no derivative: a tree of one) is recorded and sent at once, so that other workers write
+    while this one plans; the lineage trees wait until the sweep has decided their last
+    derivative, and are packed with what is left into chunks of at most ``chunk_size``
+    models (smaller when there is little to write, so that it still comes in
+    ``REVALIDATION_MIN_CHUNKS`` shares); a larger tree is a chain of its own, cut in the
+    sweep's order (each parent before its derivatives). The last chunks are recorded with
+    the mark that the plan is complete."""
     report = RunReport()
-    rules = Rules(threshold_set)
+    rules = Rules(run.threshold_set)
+    recorded = runs.recorded_model_ids(run)  # by an earlier delivery of this task that died
+    alone: list[int] = []
     trees: dict[int, list[int]] = {}
     parent_of: dict[int, int] = {}
     with cyclic_gc_paused():
         verdicts = _Verdicts(report, dry_run=False)
         for swept, root in _to_write(rules, verdicts):
+            if swept.model_id in recorded:
+                continue
+            if swept.parent_id is None and not swept.has_derivatives:
+                alone.append(swept.model_id)
+                if len(alone) == chunk_size:
+                    _record(run, [[(alone, {})]])
+                    alone = []
+                continue
             trees.setdefault(root, []).append(swept.model_id)
             if swept.parent_id is not None:
                 parent_of[swept.model_id] = swept.parent_id
 
-    to_write = sum(len(ids) for ids in trees.values())
+    to_write = len(alone) + sum(len(ids) for ids in trees.values())
     shared = -(-to_write // max(1, settings.REVALIDATION_MIN_CHUNKS))  # every worker gets a share
     chunk_size = min(chunk_size, max(shared, settings.REVALIDATION_MIN_CHUNK))
 
@@ -253,7 +266,7 @@ def _planned(threshold_set: ThresholdSet, chunk_size: int) -> tuple[int, list[li
 
     chains: list[list[ChunkPlan]] = []
     packed: list[int] = []
-    for ids in trees.values():
+    for ids in [*trees.values(), *([pk] for pk in alone)]:
         if len(ids) > chunk_size:
             chains.append([chunk(ids[start : start + chunk_size]) for start in range(0, len(ids), chunk_size)])
             continue
@@ -263,7 +276,18 @@ def _planned(threshold_set: ThresholdSet, chunk_size: int) -> tuple[int, list[li
         packed += ids
     if packed:
         chains.append([chunk(packed)])
-    return report.models, chains
+    _record(run, chains, total=report.models)
+
+
+def _record(run: RevalidationRun, chains: list[list[ChunkPlan]], *, total: int | None = None) -> None:
+    """Record ``chains`` and send them after commit (with ``total``: the last of the plan)."""
+    with transaction.atomic():
+        if not runs.lock_for_planning(run):  # another delivery of this task planned it meanwhile
+            return
+        sent = runs.record_chains(run, chains)
+        if total is not None:
+            runs.planned(run, total=total)
+        enqueue_chains(WRITE_REVALIDATION_CHUNK, sent)
 
 
 def write_chunk(chunk_id: int) -> int:

@@ -35,6 +35,14 @@ def on_workers(settings, monkeypatch):
     return sent
 
 
+def sent_so_far(sent: list[list[list[int]]]) -> list[list[int]]:
+    """Every chain sent so far (a run sends chunks of lone models while it plans), taken
+    off the broker."""
+    chains = [chain for chains in sent for chain in chains]
+    sent.clear()
+    return chains
+
+
 def work_through(sent: list[list[list[int]]]) -> int:
     """Write every chain sent so far, each chain's chunks in order, as workers would."""
     written = 0
@@ -89,7 +97,8 @@ def test_workers_write_whole_trees_parents_first_with_the_effects_of_one_process
         run = run_revalidation(shifted.pk)
         assert run is not None and run.state == "running"
         # The tree of six models is one chain of two chunks, its parents in the first.
-        chains = on_workers[0]
+        chains = sent_so_far(on_workers)
+        on_workers.append(chains)
         chunks = {c.pk: c for c in RevalidationChunk.objects.filter(run=run)}
         family_ids = {m.pk for m in family}
         family_chains = [chain for chain in chains if family_ids & set(chunks[chain[0]].model_ids)]
@@ -119,7 +128,8 @@ def test_a_chunk_delivered_twice_writes_nothing_the_second_time(world, on_worker
     population(world, n=12, seed=5)
     shifted = put_in_force(world, STRICTER)
     run = run_revalidation(shifted.pk)
-    chunk_ids = [pk for chain in on_workers[0] for pk in chain]
+    on_workers.append(chains := sent_so_far(on_workers))
+    chunk_ids = [pk for chain in chains for pk in chain]
     first = write_chunk(chunk_ids[0])
     before = (Determination.objects.count(), AuditEvent.objects.count())
     assert write_chunk(chunk_ids[0]) == 0
@@ -139,10 +149,11 @@ def test_one_open_run_per_threshold_set(world, on_workers):
     population(world, n=6, seed=5)
     shifted = put_in_force(world, STRICTER)
     first = run_revalidation(shifted.pk)
+    chains = sent_so_far(on_workers)
     again = run_revalidation(shifted.pk)  # a second activation, or the task delivered twice
     assert first.pk == again.pk
     assert RevalidationRun.objects.filter(threshold_set=shifted).count() == 1
-    assert RevalidationChunk.objects.filter(run=first).count() == len([c for ch in on_workers[0] for c in ch])
+    assert RevalidationChunk.objects.filter(run=first).count() == len([c for ch in chains for c in ch])
     with pytest.raises(IntegrityError), transaction.atomic():
         RevalidationRun.objects.create(threshold_set=shifted, state="queued")
     work_through(on_workers)
@@ -153,7 +164,7 @@ def test_a_failed_chunk_fails_the_run_with_its_reason_and_a_resume_finishes_it(w
     population(world, n=12, seed=5)
     shifted = put_in_force(world, STRICTER)
     run = run_revalidation(shifted.pk)
-    chains = on_workers.pop(0)
+    chains = sent_so_far(on_workers)
     decide = revalidation.decide
 
     def broken(*args, **kwargs):
@@ -236,7 +247,7 @@ def test_chunks_of_a_set_superseded_mid_run_write_nothing_and_the_run_says_why(w
     population(world, n=12, seed=5)
     shifted = put_in_force(world, STRICTER)
     run = run_revalidation(shifted.pk)
-    chains = on_workers.pop(0)
+    chains = sent_so_far(on_workers)
     write_chunk(chains[0][0])
     written = Determination.objects.filter(threshold_set=shifted).count()
     put_in_force(world, STRICTER, version="2027.2")  # a later set overtakes it

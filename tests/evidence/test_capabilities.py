@@ -175,11 +175,11 @@ def test_the_sweep_and_the_preview_read_the_table(world, django_assert_max_num_q
     for index, model in enumerate(models):
         world.full_evidence(model, {"bio": f"0.{index + 4}000"})
     rules = thresholds_of(threshold_set_in_force())
-    found = dict(capabilities([t.domain for t in rules]))
-    assert {pk: scores["bio"] for pk, scores in found.items()} == {
-        models[0].pk: Decimal("0.4000"),
-        models[1].pk: Decimal("0.5000"),
-        models[2].pk: Decimal("0.6000"),
+    found = capabilities([t.domain for t in rules], [model.pk for model in models])
+    assert {pk: scores["bio"] for pk, scores in found.items()} == {  # in ten-thousandths
+        models[0].pk: 4000,
+        models[1].pk: 5000,
+        models[2].pk: 6000,
     }
     # What the sweep reads is the table: a row changed there (and nowhere else) shows.
     Capability.objects.filter(model=models[0], domain__slug="bio").update(score=Decimal("0.9000"))

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.tiering.rule import DomainThreshold, Observation, decide, determine_tier
+from governance.tiering.rule import DomainThreshold, Observation, decide, determine_tier, tiering
+from governance.tiering.scores import in_units
 
 D = Decimal
 CAT = DomainThreshold("bio", True, D("0.2000"), D("0.5000"), D("0.8000"))
@@ -217,3 +218,27 @@ def test_the_rule_tier_is_the_highest_band_its_basis_names(thresholds, observati
     result = determine_tier(thresholds=thresholds, observations=observations)
     bands = [_BAND_TIERS[domain["band"]] for domain in result.basis["domains"].values()]
     assert result.rule_tier == max([1, *bands] if 0 not in bands else [2, *bands])
+
+
+@settings(max_examples=300, deadline=None)
+@given(threshold_sets(), observations_strategy, st.one_of(st.none(), st.integers(1, 4)))
+def test_deciding_in_ten_thousandths_equals_deciding_in_decimals(thresholds, observations, parent_tier):
+    """The sweeps of every model compare integers: the same entries and capabilities,
+    scaled exactly, give the same outcome."""
+    capability = {}
+    for obs in observations:
+        capability[obs.domain] = max(obs.score, capability.get(obs.domain, obs.score))
+    in_units_ = {domain: in_units(score) for domain, score in capability.items()}
+    scaled = [threshold.in_units() for threshold in thresholds]
+    assert tiering(scaled, in_units_, parent_tier) == tiering(thresholds, capability, parent_tier)
+    # A domain read with no evidence (None) is missing, as an absent one is.
+    with_none = {t.domain: in_units_.get(t.domain) for t in thresholds}
+    assert tiering(scaled, with_none, parent_tier) == tiering(thresholds, capability, parent_tier)
+
+
+def test_units_are_exact_and_refuse_a_fifth_place():
+    assert [in_units(D(v)) for v in ("0.0000", "0.0001", "0.5000", "1.0000")] == [0, 1, 5000, 10000]
+    with pytest.raises(ValueError, match="4 decimal places"):
+        in_units(D("0.12345"))
+    with pytest.raises(TypeError, match="already"):
+        CAT.in_units().in_units()
