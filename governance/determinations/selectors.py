@@ -67,10 +67,18 @@ def states_of(model_ids: list[int], *, lock: bool = False) -> dict[int, ModelSta
         models = models.select_for_update(of=("self",))
     rows = models.values_list(*_STATE_FIELDS)
     states = {row[0]: ModelState(*row) for row in rows}
-    determinations = Determination.objects.filter(
-        model_id__any=list(states),
-        status__in=(Determination.Status.IN_FORCE, Determination.Status.PENDING_CONFIRMATION),
-    ).values_list("model_id", "pk", "status", "tier", "kind", ASSESSED_TIER)
+    # One branch per status, each matching its partial unique index (one_in_force_per_model,
+    # one_pending_per_model). Asked as one ``status IN (...)``, the planner intersects the
+    # status index (every determination in force) with the model index: in a first run,
+    # where the table grows from empty chunk by chunk, that read grew with every chunk and
+    # came to a quarter of the run (33 of 124 s at 100,000 models).
+    of_models = Determination.objects.filter(model_id__any=list(states)).order_by()
+    columns = ("model_id", "pk", "status", "tier", "kind", ASSESSED_TIER)
+    determinations = (
+        of_models.filter(status=Determination.Status.IN_FORCE)
+        .values_list(*columns)
+        .union(of_models.filter(status=Determination.Status.PENDING_CONFIRMATION).values_list(*columns), all=True)
+    )
     for model_id, pk, status, tier, kind, assessed_tier in determinations:
         state = states[model_id]
         if status == Determination.Status.PENDING_CONFIRMATION:
