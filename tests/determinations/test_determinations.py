@@ -262,3 +262,24 @@ def test_evidence_becoming_complete_without_a_tier_change_is_audited(world):
     assert statuses(model)[-1] == ("initial", "in_force", 2)
     events = AuditEvent.objects.filter(action="model.evidence_completeness", object_id=str(model.pk))
     assert [e.changes for e in events] == [{"evidence_complete": [False, True]}]
+
+
+def test_the_pipeline_reads_the_determinations_of_models_with_a_tier_only(world, django_assert_num_queries):
+    """A model with no tier has nothing in force or pending: a first run (load data, a first
+    deployment) reads no determinations; a model with a tier gets the one in force and the
+    relaxation waiting beside it."""
+    from governance.determinations.selectors import states_of
+    from tests.factories import AIModelFactory
+
+    fresh = AIModelFactory(developer=world.aurora)
+    with django_assert_num_queries(1):
+        assert states_of([fresh.pk])[fresh.pk].in_force_id is None
+    decided = world.register("Aster")
+    world.full_evidence(decided)  # complete and low: a relaxation from Tier 2 to Tier 1 waits
+    in_force = decided.determinations.get(status="in_force")
+    pending = decided.determinations.get(status="pending_confirmation")
+    with django_assert_num_queries(2):
+        states = states_of([fresh.pk, decided.pk])
+    assert states[fresh.pk].in_force_id is None and states[fresh.pk].pending_id is None
+    assert (states[decided.pk].in_force_id, states[decided.pk].in_force_kind) == (in_force.pk, in_force.kind)
+    assert (states[decided.pk].pending_id, states[decided.pk].pending_tier) == (pending.pk, pending.tier)
