@@ -41,6 +41,7 @@ _TITLES = {
     "rereview.assigned": "Assigned",
     "rereview.started": "Re-review started",
     "rereview.completed": "Re-review completed",
+    "enforcement.opened": "Enforcement case opened",
     NOTE_ACTION: "Internal note",
 }
 
@@ -194,3 +195,8 @@ def rereview_docket(rereview: ReReview, *, user: Any) -> Docket:
     if clock:
         docket.clocks.append(clock)
     return docket
+
+
+def case_docket(case: Any, *, user: Any) -> Docket:
+    """The docket of a case with no clock of its own (an enforcement case): its events."""
+    return Docket(entries=_entries(_q(case), [], user), clocks=[])

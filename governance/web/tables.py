@@ -49,7 +49,7 @@ class SubmissionTable(WorkTable):
 
 
 class EnforcementTable(WorkTable):
-    reference = tables.Column(verbose_name="Reference")
+    reference = tables.LinkColumn("enforcement-detail", args=[tables.A("pk")], verbose_name="Reference")
     model = tables.LinkColumn(
         "model-detail",
         args=[tables.A("model_id")],

@@ -1,4 +1,4 @@
-"""Contest, appeal and re-review pages: the case file and a form per transition."""
+"""Contest, appeal, re-review and enforcement case pages: the case file and a form per transition."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.cases import services
-from governance.cases.docket import appeal_docket, contest_docket, rereview_docket
+from governance.cases.docket import appeal_docket, case_docket, contest_docket, rereview_docket
 from governance.cases.selectors import visible_appeals, visible_contests, visible_rereviews
+from governance.compliance.selectors import visible_enforcement
 from governance.registry.people import person
 from governance.registry.roles import (
     is_adjudicator,
@@ -236,10 +237,27 @@ def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 # Each kind of case page: what the reader may see of it, and the page that shows it.
+@login_required
+def enforcement_detail(request: HttpRequest, pk: int, note_form: NoteForm | None = None) -> HttpResponse:
+    """An enforcement case (SPEC 9): what opened it, the obligation and re-review it concerns,
+    and its docket. It is opened by the compliance sweep or a compliance officer; nothing on
+    it is decided here."""
+    case = get_object_or_404(
+        visible_enforcement(request.user).select_related("model", "obligation", "opened_by", "rereview"), pk=pk
+    )
+    context = {
+        "case": case,
+        "docket": case_docket(case, user=request.user),
+        **_note(request, "enforcement", pk, note_form),
+    }
+    return render(request, "web/enforcement.html", context, status=400 if note_form else 200)
+
+
 _NOTED = {
     "contest": (visible_contests, contest_detail),
     "appeal": (visible_appeals, appeal_detail),
     "rereview": (visible_rereviews, rereview_detail),
+    "enforcement": (visible_enforcement, enforcement_detail),
 }
 
 
