@@ -83,3 +83,12 @@ def test_work_lists_and_their_csv_name_the_people(world):
     services.assign_adjudicator(contest=contest, by=world.regulator, adjudicator=world.regulator2)
     assert "Ines Adjudicator" in _page(world.regulator, "/contests/")
     assert "Ines Adjudicator" in _page(world.regulator, "/contests/?export=csv")
+
+
+def test_the_header_and_dashboard_name_the_signed_in_person(world):
+    world.regulator.first_name, world.regulator.last_name = "Rhea", "Regulator"
+    world.regulator.save()
+    client = Client()
+    client.force_login(world.regulator)
+    page = client.get("/").content.decode()
+    assert '<li class="user">Rhea Regulator</li>' in page and "Signed in as Rhea Regulator (regulator)" in page
