@@ -72,6 +72,7 @@ WEB_KINDS = {
     "re-reviews": "rereview",
     "obligations": "obligation",
     "submissions": "submission",
+    "enforcement": "enforcement",
     "determinations": "determination",
     "evaluations": "evaluation",
     "inbox": "notification",
