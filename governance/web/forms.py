@@ -86,7 +86,7 @@ class PersonChoiceField(forms.ModelChoiceField):
     """A choice of people by their full name (their username only when they gave none)."""
 
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return person(obj)
 
 
 class AssignReReviewForm(forms.Form):
