@@ -12,6 +12,7 @@ A domain app starts a job that the layers above it define by the job's name (as 
 """
 
 import logging
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -38,9 +39,17 @@ SEND_QUEUED_JOBS = "governance.platform.tasks.send_queued_jobs"
 KEEP_SENT = timedelta(days=7)
 
 
+_importing = threading.Lock()
+
+
 def _named(name: str) -> Task:
+    """The task itself, to run inline. The apps' ``tasks`` modules are imported as a worker
+    imports them, once, under a lock: two of the revalidation's lanes importing them at once
+    were seen to find no task by the name and leave their jobs for the sweep."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()  # the apps' ``tasks`` modules, as a worker loads them
+        with _importing:
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()
     return current_app.tasks[name]
 
 
@@ -65,12 +74,13 @@ def send(job_id: int) -> bool:
             return False
         try:
             # One try: the sweep is the retry. The task id names the row, so a worker's log
-            # shows which row each message came from.
-            task = _named(job.name)
+            # shows which row each message came from. Sent by name: the sender needs no task
+            # module imported (the worker has them).
             if job.chain is None:
-                task.apply_async(args=job.args, kwargs=job.kwargs, task_id=f"job-{job.pk}", retry=False)
+                current_app.send_task(job.name, args=job.args, kwargs=job.kwargs, task_id=f"job-{job.pk}", retry=False)
             else:
-                chain(*(task.si(item) for item in job.chain)).apply_async(retry=False)
+                signatures = (current_app.signature(job.name, args=(item,), immutable=True) for item in job.chain)
+                chain(*signatures).apply_async(retry=False)
         except Exception as exc:  # whatever the broker or its client raised
             logger.warning("Job %s (#%s) not sent, left for the sweep: %s", job.name, job.pk, exc)
             QueuedJob.objects.filter(pk=job.pk).update(

@@ -86,3 +86,26 @@ def test_a_job_is_sent_once_after_commit_and_a_rolled_back_change_queues_nothing
     assert QueuedJob.objects.count() == 1
     assert send_queued() == 0
     assert [m["id"] for m in messages_on_the_queue()] == [f"job-{QueuedJob.objects.get().pk}"]
+
+
+def test_a_job_queued_from_another_thread_is_sent(world, broker):
+    """The revalidation writes in lane threads, whose jobs (the notices' e-mails) are sent
+    after each lane's commit, by name: no task module need be imported in that thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    broker("memory://")
+
+    def queue_one() -> None:
+        try:
+            with transaction.atomic():
+                enqueue(REVALIDATE_MODEL, 3, cause="new_evidence")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(queue_one).result()
+    job = QueuedJob.objects.get()
+    assert job.sent_at is not None and job.last_error == ""
+    assert [m["id"] for m in messages_on_the_queue()] == [f"job-{job.pk}"]
