@@ -358,7 +358,7 @@ def step_queries(regulator, dossiers: dict[str, Any]) -> dict[str, Any]:
     from django.test import Client, override_settings
 
     client = Client()
-    client.force_login(regulator, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(regulator, backend="governance.registry.backends.IdentifyingModelBackend")
     # DEBUG is off: templates need the collected static manifest (see collect_static).
     with override_settings(STATIC_ROOT=os.environ["BENCH_STATIC_ROOT"]):
         listing = {str(size): measure_read(client, f"/api/v1/models/?tier=3&page_size={size}") for size in (10, 100)}
@@ -446,7 +446,7 @@ def step_http(env: dict[str, str], regulator, dossier_model, *, requests: int, c
     check_key, check_path = gate_fixture(regulator)
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(regulator.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "governance.registry.backends.IdentifyingModelBackend"
     session[HASH_SESSION_KEY] = regulator.get_session_auth_hash()
     session.save()
     # As behind the TLS-terminating proxy of production (SECURE_PROXY_SSL_HEADER).

@@ -131,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "governance.registry.backends.IdentifyingModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -277,13 +277,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "governance.api.throttling.AnonRateThrottle",
+        "governance.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "600/minute"),
         "user": os.environ.get("THROTTLE_USER", "6000/minute"),
         "login": os.environ.get("THROTTLE_LOGIN", "20/minute"),
+        # Each host's gate (SPEC 21): asked before every download it serves.
+        "access_check": os.environ.get("THROTTLE_ACCESS_CHECK", "60000/minute"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -6,17 +6,16 @@ insert (the register entry every answer leaves).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from governance.access.models import AccessGrant, RegisterEntry
 from governance.platform.errors import NotVisible
+from governance.platform.raw_values import moment
 from governance.registry.models import AIModel
 from governance.registry.roles import organization_id_of
 from governance.tiering import access as rule
@@ -50,14 +49,16 @@ def _read_sql() -> str:
     )
 
 
-def _moment(value: Any) -> datetime | None:
-    """A timestamp as the database driver returns it (SQLite: naive UTC, or text)."""
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
-    if moment is None or timezone.is_aware(moment):
-        return moment
-    return timezone.make_aware(moment, UTC)
+@cache
+def _record_sql() -> str:
+    """The register entry every answer leaves, written out once like the read (the ORM's
+    ``create`` compiled it afresh on every call)."""
+    columns = ("at", "kind", "model_id", "requester_id", "grant_id", "host_id", "actor_id", "tier", "allowed", "reason")
+    quote = connection.ops.quote_name
+    return (
+        f"INSERT INTO {quote(RegisterEntry._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(f'%({c})s' for c in columns)})"
+    )
 
 
 def check(*, host_user: Any, model_id: int, requester_id: int) -> CheckAnswer:
@@ -72,24 +73,26 @@ def check(*, host_user: Any, model_id: int, requester_id: int) -> CheckAnswer:
     if not requester_exists:
         raise NotVisible(f"No requester with id {requester_id}.")
     now = timezone.now()
-    expires = _moment(grant_expires)
+    expires = moment(grant_expires)
     answer = rule.answer(
         tier,
         grant_state=grant_state,
         grant_research=bool(grant_research),
         grant_expired=expires is not None and expires <= now,
     )
-    RegisterEntry.objects.create(
-        at=now,
-        kind=RegisterEntry.Kind.CHECK,
-        model_id=model_id,
-        requester_id=requester_id,
-        grant_id=grant_id,
-        host_id=organization_id_of(host_user),
-        actor_id=host_user.pk,
-        tier=tier,
-        allowed=answer.allowed,
-        reason=answer.reason,
-    )
+    entry = {
+        "at": connection.ops.adapt_datetimefield_value(now),
+        "kind": RegisterEntry.Kind.CHECK.value,
+        "model_id": model_id,
+        "requester_id": requester_id,
+        "grant_id": grant_id,
+        "host_id": organization_id_of(host_user),
+        "actor_id": host_user.pk,
+        "tier": tier,
+        "allowed": answer.allowed,
+        "reason": answer.reason,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(), entry)
     shown = grant_id if answer.allowed and tier != 1 else None
     return CheckAnswer(answer.allowed, tier, answer.condition, shown, answer.reason)

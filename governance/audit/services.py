@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -305,5 +306,16 @@ def verify_chain(*, chunk_size: int = 5000) -> ChainReport:
     return ChainReport(ok=True, events=count, head=prev, first_broken=None)
 
 
+@cache
+def _head_sql() -> str:
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    return f"SELECT hash FROM {table} ORDER BY seq DESC LIMIT 1"
+
+
 def chain_head() -> str:
-    return AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first() or GENESIS
+    """The hash of the last event. Read by every cached page (``web/caching.py``), so written
+    out once rather than compiled by the ORM on each request."""
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql())
+        row = cursor.fetchone()
+    return row[0] if row else GENESIS

@@ -5,9 +5,11 @@ Each failure is logged; the next call tries Redis again."""
 
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from functools import wraps
 from typing import Any
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -68,3 +70,27 @@ class ResilientRedisCache(RedisCache):
     delete_many = _degrades(lambda *a, **k: None)(RedisCache.delete_many)
     incr = _degrades(lambda key, delta=1, *a, **k: delta)(RedisCache.incr)
     clear = _degrades(lambda *a, **k: False)(RedisCache.clear)
+
+    @_degrades(lambda *a, **k: (1, 0))
+    def count_request(self, this: str, last: str, timeout: int) -> tuple[int, int]:
+        """See :func:`count_request`: ``SET NX``, ``INCR`` and ``GET`` in one pipeline."""
+        this, last = self.make_and_validate_key(this), self.make_and_validate_key(last)
+        pipeline = self._cache.get_client(this, write=True).pipeline(transaction=False)
+        pipeline.set(this, 0, ex=timeout, nx=True).incr(this).get(last)
+        _, count, before = pipeline.execute()
+        return count, int(before or 0)
+
+
+def count_request(this: str, last: str, timeout: int) -> tuple[int, int]:
+    """Add one to the counter ``this`` (made by its first count, forgotten ``timeout``
+    seconds later) and read the counter ``last``: both counts, in one round trip to Redis."""
+    if isinstance(cache, ResilientRedisCache):
+        return cache.count_request(this, last, timeout)
+    cache.add(this, 0, timeout)
+    return cache.incr(this), cache.get(last, 0)
+
+
+def uncount_request(key: str) -> None:
+    """Take back the count :func:`count_request` added to ``key``."""
+    with suppress(ValueError):  # forgotten in between: nothing left to take back
+        cache.decr(key)

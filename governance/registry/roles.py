@@ -19,40 +19,57 @@ ALL_ROLES = (REGULATOR, BOARD, COMPLIANCE, DEVELOPER, EVALUATOR, AUDITOR, REQUES
 OVERSIGHT_ROLES = frozenset({REGULATOR, BOARD, COMPLIANCE, AUDITOR})
 
 
+# The columns of who a user is, as the joins of :func:`identity_joins` read them.
+IDENTITY_COLUMNS = "g.name AS identity_role, m.organization_id AS identity_org, o.kind AS identity_kind"
+
+
 @cache
-def _identify_sql() -> str:
-    """The one query behind every permission check, written out once: compiled by the ORM on
-    each request it cost more than it took to run."""
+def identity_joins() -> str:
+    """The joins from a user ``u`` to their roles and organisation (one row per role), for
+    :data:`IDENTITY_COLUMNS`: written out once, since the ORM compiling them on each request
+    cost more than running them."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
     from governance.registry.models import Membership, Organization
 
     quote = connection.ops.quote_name
-    User = get_user_model()
-    groups = User.groups.through
+    groups = get_user_model().groups.through
     group = groups._meta.get_field("group").related_model
     return (
-        f"SELECT g.name, m.organization_id, o.kind FROM {quote(User._meta.db_table)} u "
         f"LEFT JOIN {quote(groups._meta.db_table)} ug ON ug.user_id = u.id "
         f"LEFT JOIN {quote(group._meta.db_table)} g ON g.id = ug.group_id "
         f"LEFT JOIN {quote(Membership._meta.db_table)} m ON m.user_id = u.id "
         f"LEFT JOIN {quote(Organization._meta.db_table)} o ON o.id = m.organization_id "
-        "WHERE u.id = %s"
     )
 
 
+def remember_identity(user: Any, rows: list[tuple[str | None, int | None, str | None]]) -> None:
+    """Keep the user's roles and organisation (its id and kind), read as
+    :data:`IDENTITY_COLUMNS`, on the user for the request: every permission check and cached
+    read needs both."""
+    user._aperture_roles = frozenset(name for name, _, _ in rows if name in ALL_ROLES)
+    user._aperture_org_id = rows[0][1] if rows else None
+    user._aperture_org_kind = rows[0][2] if rows else None
+
+
+@cache
+def _identify_sql() -> str:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    table = connection.ops.quote_name(get_user_model()._meta.db_table)
+    return f"SELECT {IDENTITY_COLUMNS} FROM {table} u {identity_joins()}WHERE u.id = %s"
+
+
 def _identify(user: Any) -> None:
-    """Read the user's roles and organisation (its id and kind) in one query and keep them
-    on the user for the request (every permission check and cached read needs both)."""
+    """Read who the user is, for a user not signed in through :mod:`governance.registry.backends`
+    or a token (which read it with the user)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(_identify_sql(), [user.pk])
-        rows = cursor.fetchall()
-    user._aperture_roles = frozenset(name for name, _, _ in rows if name in ALL_ROLES)
-    user._aperture_org_id = rows[0][1] if rows else None
-    user._aperture_org_kind = rows[0][2] if rows else None
+        remember_identity(user, cursor.fetchall())
 
 
 def roles_of(user: Any) -> frozenset[str]:

@@ -124,10 +124,10 @@ def test_the_check_asks_a_constant_number_of_queries(gate, django_assert_num_que
         approved(gate, busy, user, purpose="")
     approved(gate, busy, gate.member, purpose="")
     hub = gate.host_client()
-    # token (with its user), the caller's roles and organisation, the answer, the register entry
-    with django_assert_num_queries(4):
+    # the token with its user and the user's roles and organisation, the answer, the register entry
+    with django_assert_num_queries(3):
         assert hub.get(f"/api/v1/access/check/?model={quiet.pk}&requester={gate.member.pk}").json()["allowed"] is False
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert hub.get(f"/api/v1/access/check/?model={busy.pk}&requester={gate.member.pk}").json()["allowed"] is True
 
 

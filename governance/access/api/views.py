@@ -32,6 +32,7 @@ from governance.access.selectors import (
     visible_requests,
 )
 from governance.api.parsers import FILES
+from governance.api.throttling import ScopedRateThrottle
 from governance.platform.errors import Invalid, NotVisible
 from governance.registry import services as registry
 from governance.registry.api.serializers import AIModelSerializer
@@ -156,6 +157,9 @@ class AccessCheckView(APIView):
     Hosts only, with a token scoped ``access:check``."""
 
     token_scope = ApiToken.Scope.ACCESS_CHECK
+    # A host asks before every download it serves: a budget of its own, not a person's.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "access_check"
 
     @extend_schema(parameters=[CheckQuerySerializer], responses=CheckAnswerSerializer)
     def get(self, request):

@@ -5,11 +5,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from governance.api.mixins import CachedListMixin
 from governance.api.permissions import IsBoard, IsRegulator, ReadOnlyOrRegulator
+from governance.api.throttling import ScopedRateThrottle
 from governance.determinations.api.serializers import DeterminationSerializer
 from governance.platform.errors import Invalid
 from governance.registry import services
