@@ -9,7 +9,7 @@ from contextlib import suppress
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -84,13 +84,14 @@ class ResilientRedisCache(RedisCache):
 def count_request(this: str, last: str, timeout: int) -> tuple[int, int]:
     """Add one to the counter ``this`` (made by its first count, forgotten ``timeout``
     seconds later) and read the counter ``last``: both counts, in one round trip to Redis."""
-    if isinstance(cache, ResilientRedisCache):
-        return cache.count_request(this, last, timeout)
-    cache.add(this, 0, timeout)
-    return cache.incr(this), cache.get(last, 0)
+    backend = caches["default"]  # (``django.core.cache.cache`` is a proxy of it)
+    if isinstance(backend, ResilientRedisCache):
+        return backend.count_request(this, last, timeout)
+    backend.add(this, 0, timeout)
+    return backend.incr(this), backend.get(last, 0)
 
 
 def uncount_request(key: str) -> None:
     """Take back the count :func:`count_request` added to ``key``."""
     with suppress(ValueError):  # forgotten in between: nothing left to take back
-        cache.decr(key)
+        caches["default"].decr(key)

@@ -11,7 +11,6 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from governance.api import throttling
-from governance.platform import cache as shared_cache
 from governance.platform.cache import ResilientRedisCache
 
 WINDOW = 60
@@ -27,14 +26,18 @@ class Clock:
 
 
 @pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
-def counters(request, monkeypatch):
-    """The cache the counters live in: this process's memory, or Redis (SPEC 17's production)."""
-    if request.param == "locmem":
-        backend = caches["default"]
-        backend.clear()
-    else:
-        backend = ResilientRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}"})
-    monkeypatch.setattr(shared_cache, "cache", backend)
+def counters(request, settings):
+    """The cache the counters live in: this process's memory, or Redis as in production."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "governance.platform.cache.ResilientRedisCache",
+                "LOCATION": os.environ["REDIS_URL"],
+                "KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}",
+            }
+        }
+    backend = caches["default"]
+    assert isinstance(backend, ResilientRedisCache) == (request.param == "redis")
     return backend
 
 
@@ -113,3 +116,28 @@ def test_a_window_full_on_its_own_waits_until_it_has_partly_slid_past(throttle):
     assert not throttle.attempt()
     throttle.clock.now += 0.5
     assert throttle.attempt()
+
+
+@pytest.mark.redis
+def test_on_redis_an_allowed_request_costs_one_round_trip(settings, monkeypatch):
+    import redis.client
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "governance.platform.cache.ResilientRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}",
+        }
+    }
+    trips = []  # a command sent alone, or a pipeline sent (its own commands only queue)
+    for cls, name in ((redis.client.Redis, "execute_command"), (redis.client.Pipeline, "execute")):
+
+        def counted(self, *args, _original=getattr(cls, name), _name=name, **kwargs):
+            trips.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, counted)
+    request = APIView().initialize_request(APIRequestFactory().get("/", REMOTE_ADDR="192.0.2.8"))
+    request.user = AnonymousUser()
+    assert throttling.AnonRateThrottle().allow_request(request, None)
+    assert trips == ["execute"]
