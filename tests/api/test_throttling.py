@@ -130,13 +130,16 @@ def test_on_redis_an_allowed_request_costs_one_round_trip(settings, monkeypatch)
         }
     }
     trips = []  # a command sent alone, or a pipeline sent (its own commands only queue)
+
+    def counting(name: str, original):
+        def counted(self, *args, **kwargs):
+            trips.append(name)
+            return original(self, *args, **kwargs)
+
+        return counted
+
     for cls, name in ((redis.client.Redis, "execute_command"), (redis.client.Pipeline, "execute")):
-
-        def counted(self, *args, _original=getattr(cls, name), _name=name, **kwargs):
-            trips.append(_name)
-            return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(cls, name, counted)
+        monkeypatch.setattr(cls, name, counting(name, getattr(cls, name)))
     request = APIView().initialize_request(APIRequestFactory().get("/", REMOTE_ADDR="192.0.2.8"))
     request.user = AnonymousUser()
     assert throttling.AnonRateThrottle().allow_request(request, None)
