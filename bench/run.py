@@ -154,7 +154,7 @@ def step_load_data(models: int, env: dict[str, str]) -> dict[str, Any]:
     the database already holds exactly ``models`` untouched load models."""
     from governance.baselines.models import ThresholdSet
     from governance.baselines.selectors import threshold_set_in_force
-    from governance.registry.management.commands.generate_load_data import (
+    from governance.demo.management.commands.generate_load_data import (
         THRESHOLD_VERSION,
         foreign_data,
         load_models,
@@ -192,7 +192,7 @@ def step_load_data(models: int, env: dict[str, str]) -> dict[str, Any]:
 def users():
     from django.contrib.auth import get_user_model
 
-    from governance.registry.management.commands.generate_load_data import BOARD_USERNAME, REGULATOR_USERNAME
+    from governance.demo.management.commands.generate_load_data import BOARD_USERNAME, REGULATOR_USERNAME
 
     User = get_user_model()
     return User.objects.get(username=BOARD_USERNAME), User.objects.get(username=REGULATOR_USERNAME)
@@ -254,7 +254,7 @@ def step_publish_shift(board) -> Any:
 
     from governance.baselines import services as baselines
     from governance.baselines.selectors import threshold_set_in_force
-    from governance.registry.management.commands.generate_load_data import board_members
+    from governance.demo.management.commands.generate_load_data import board_members
 
     current = threshold_set_in_force()
     entries = shifted_entries(current, low=SHIFT, high=SHIFT, critical=SHIFT)
@@ -408,7 +408,7 @@ def gate_fixture(regulator) -> tuple[str, str]:
     from governance.access import services as access
     from governance.access import signup
     from governance.access.selectors import attestation_in_force
-    from governance.registry.management.commands.generate_load_data import LOAD_MARK, LOAD_PREFIX
+    from governance.demo.management.commands.generate_load_data import LOAD_MARK, LOAD_PREFIX
     from governance.registry.models import AIModel, Membership, Organization
     from governance.registry.services import issue_token
 

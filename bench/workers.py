@@ -212,7 +212,7 @@ def _load(models: int) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from governance.registry.management.commands.generate_load_data import load_models
+    from governance.demo.management.commands.generate_load_data import load_models
 
     call_command("migrate", verbosity=0, interactive=False)
     existing = load_models().count()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "governance.notifications",
     "governance.register",
     "governance.web",
+    "governance.demo",
 ]
 
 MIDDLEWARE = [
@@ -220,7 +221,7 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-# Cached reads (governance.web.caching.py) are keyed by the audit chain head and so are never
+# Cached reads (governance.api.caching.py) are keyed by the audit chain head and so are never
 # stale; the timeout only bounds how long an entry nobody asks for again keeps its memory.
 READ_CACHE_SECONDS = int(os.environ.get("READ_CACHE_SECONDS", "300"))
 CELERY_TASK_ALWAYS_EAGER = TASKS_EAGER

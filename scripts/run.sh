@@ -49,7 +49,7 @@ import os
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 django.setup()
-from governance.registry.management.commands.seed_demo import PASSWORD, USERS
+from governance.demo.management.commands.seed_demo import PASSWORD, USERS
 import textwrap
 print(f'  Demo logins, password "{PASSWORD}":')
 print(textwrap.fill(" ".join(username for username, _, _ in USERS), 72, initial_indent="    ", subsequent_indent="    "))

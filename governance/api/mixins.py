@@ -1,11 +1,11 @@
 from rest_framework.response import Response
 
-from governance.web.caching import cached_read
+from governance.api.caching import cached_read
 
 
 class CachedListMixin:
     """A list endpoint read far more often than anything changes: each page is computed
-    once per change and kind of reader (:mod:`governance.web.caching`)."""
+    once per change and kind of reader (:mod:`governance.api.caching`)."""
 
     cache_scope: str
 

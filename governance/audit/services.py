@@ -313,7 +313,7 @@ def _head_sql() -> str:
 
 
 def chain_head() -> str:
-    """The hash of the last event. Read by every cached page (``web/caching.py``), so written
+    """The hash of the last event. Read by every cached page (``api/caching.py``), so written
     out once rather than compiled by the ORM on each request."""
     with connection.cursor() as cursor:
         cursor.execute(_head_sql())

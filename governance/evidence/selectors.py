@@ -1,10 +1,12 @@
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from governance.evidence.models import EvaluationResult
 from governance.platform.bulk_read import plain_rows
 from governance.registry.models import AccreditationCoverage, AIModel
+from governance.registry.roles import has_role, organization_id_of, sees_all_dossiers
 from governance.tiering.rule import Observation
 
 
@@ -56,3 +58,20 @@ def models_evaluated_on(benchmark_id: int) -> list[int]:
         .values_list("model_id", flat=True)
         .distinct()
     )
+
+
+def visible_evaluations(user: Any) -> QuerySet[EvaluationResult]:
+    """Evaluation results: oversight roles all; developers those on their models;
+    evaluators those their organisation submitted."""
+    results = EvaluationResult.objects.all()
+    if sees_all_dossiers(user):
+        return results
+    org_id = organization_id_of(user)
+    if org_id is None:
+        return results.none()
+    condition = Q(pk__in=[])
+    if has_role(user, "developer"):
+        condition |= Q(model__developer_id=org_id)
+    if has_role(user, "evaluator"):
+        condition |= Q(submitted_by_org_id=org_id)
+    return results.filter(condition)

@@ -9,13 +9,6 @@ from governance.audit.models import AuditEvent
 from governance.determinations.models import Determination
 from governance.registry.selectors import public_models
 
-TIER_NAMES = {1: "Unrestricted", 2: "Access-restricted", 3: "Restricted", 4: "Closed"}
-ACCESS_CONDITIONS = {
-    1: "Public download, no registration.",
-    2: "Download requires identity verification and a use attestation.",
-    3: "Research-only access with institutional verification and an access audit register.",
-    4: "No open release; monitored API access only.",
-}
 CLOSED_CASE_STATES = ("decided", "dismissed", "withdrawn")
 
 

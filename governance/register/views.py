@@ -3,17 +3,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from governance.api.caching import cached_read
 from governance.register.filters import RegisterFilter
 from governance.register.selectors import accreditation_history, register_entries
 from governance.registry.models import Organization
 from governance.registry.selectors import accredited_evaluators
-from governance.web.caching import cached_read
 from governance.web.fragments import render_fragment
 
 
 def register_page(request: HttpRequest) -> HttpResponse:
     """The public register: filter by tier and developer, search by name; no sign-in. The
-    rows are rendered once per change for each address (``governance.web.caching``)."""
+    rows are rendered once per change for each address (``governance.api.caching``)."""
     filtered = RegisterFilter(request.GET, queryset=register_entries())
 
     def rows() -> str:

@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from governance.evidence.models import EvaluationResult
 from governance.registry.models import Accreditation, AccreditationCoverage, AIModel, Organization
 from governance.registry.roles import has_role, organization_id_of, sees_all_dossiers
 
@@ -52,23 +51,6 @@ def search_models(models: QuerySet[AIModel], query: str) -> QuerySet[AIModel]:
             Q(name__icontains=word) | Q(version__icontains=word) | Q(developer__name__icontains=word)
         )
     return models.select_related("developer").order_by("name", "version", "id")
-
-
-def visible_evaluations(user: Any) -> QuerySet[EvaluationResult]:
-    """Evaluation results: oversight roles all; developers those on their models;
-    evaluators those their organisation submitted."""
-    results = EvaluationResult.objects.all()
-    if sees_all_dossiers(user):
-        return results
-    org_id = organization_id_of(user)
-    if org_id is None:
-        return results.none()
-    condition = Q(pk__in=[])
-    if has_role(user, "developer"):
-        condition |= Q(model__developer_id=org_id)
-    if has_role(user, "evaluator"):
-        condition |= Q(submitted_by_org_id=org_id)
-    return results.filter(condition)
 
 
 def public_models() -> QuerySet[AIModel]:

@@ -8,6 +8,15 @@ admits no open release at all.
 from enum import StrEnum
 from typing import NamedTuple
 
+# The tiers as the register names them, and what each asks, in words (SPEC section 2).
+TIER_NAMES = {1: "Unrestricted", 2: "Access-restricted", 3: "Restricted", 4: "Closed"}
+ACCESS_CONDITIONS = {
+    1: "Public download, no registration.",
+    2: "Download requires identity verification and a use attestation.",
+    3: "Research-only access with institutional verification and an access audit register.",
+    4: "No open release; monitored API access only.",
+}
+
 
 class Condition(StrEnum):
     NONE = "none"

@@ -2,9 +2,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from governance.api.caching import state_of
 from governance.notifications.services import unread_count
 from governance.registry.roles import roles_of
-from governance.web.caching import state_of
 
 
 def aperture(request: HttpRequest) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Page fragments rendered once per change and served to every reader of the same kind
-(cached with :func:`governance.web.caching.cached_read`).
+(cached with :func:`governance.api.caching.cached_read`).
 
 A fragment may hold forms. Their CSRF token belongs to each reader, so a fragment is
 rendered with a placeholder that only the server knows, and each response carries the

@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from governance.baselines.selectors import threshold_set_in_force
+from governance.demo.management.commands.generate_load_data import THRESHOLD_VERSION, load_models
 from governance.determinations.models import Determination
 from governance.evidence.models import EvaluationResult
-from governance.registry.management.commands.generate_load_data import THRESHOLD_VERSION, load_models
 from governance.registry.models import Organization
 from governance.workflows.revalidation import revalidate_all
 

@@ -1,4 +1,4 @@
-"""Pages and lists cached until the next change (governance.web.caching.py): a reader never sees
+"""Pages and lists cached until the next change (governance.api.caching.py): a reader never sees
 what an earlier change replaced, never another kind of reader's page, and always their own
 CSRF token."""
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from governance.audit.models import AuditEvent
 from governance.notifications.models import Notification
-from governance.register.selectors import ACCESS_CONDITIONS
+from governance.tiering.access import ACCESS_CONDITIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from governance.api.permissions import IsRegulator
 from governance.evidence import services
 from governance.evidence.api.serializers import EvaluationSerializer, ReasonSerializer
 from governance.evidence.filters import EvaluationFilter
-from governance.registry.selectors import submittable_models, visible_evaluations
+from governance.evidence.selectors import visible_evaluations
+from governance.registry.selectors import submittable_models
 
 
 class EvaluationViewSet(

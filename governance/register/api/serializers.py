@@ -1,8 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
 from governance.registry.models import Accreditation, AIModel, Organization
+from governance.tiering.access import ACCESS_CONDITIONS, TIER_NAMES
 
 
 class PeerTierSerializer(serializers.Serializer):

@@ -7,20 +7,15 @@ from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from governance.api.caching import state_of
 from governance.api.mixins import CachedListMixin
 from governance.api.pagination import RegisterPage
 from governance.platform.csv_export import stream_csv
 from governance.register.api.serializers import RegisterEntrySerializer, RegisterEvaluatorSerializer
 from governance.register.filters import RegisterFilter
-from governance.register.selectors import (
-    ACCESS_CONDITIONS,
-    TIER_NAMES,
-    accreditation_history,
-    register_entries,
-    tier_changes,
-)
+from governance.register.selectors import accreditation_history, register_entries, tier_changes
 from governance.registry.selectors import accredited_evaluators
-from governance.web.caching import state_of
+from governance.tiering.access import ACCESS_CONDITIONS, TIER_NAMES
 
 CSV_COLUMNS = [
     "id",

@@ -6,9 +6,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from governance.register.selectors import ACCESS_CONDITIONS, TIER_NAMES
 from governance.registry import people
 from governance.tiering import transitions
+from governance.tiering.access import ACCESS_CONDITIONS, TIER_NAMES
 
 register = template.Library()
 

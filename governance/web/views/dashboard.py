@@ -16,6 +16,7 @@ from governance.cases.selectors import open_windows, visible_appeals, visible_co
 from governance.compliance.models import ComplianceSubmission, Obligation
 from governance.compliance.selectors import visible_enforcement, visible_obligations, visible_submissions
 from governance.determinations.models import Determination
+from governance.evidence.selectors import visible_evaluations
 from governance.registry.roles import (
     AUDITOR,
     BOARD,
@@ -29,7 +30,7 @@ from governance.registry.roles import (
     has_role,
     organization_id_of,
 )
-from governance.registry.selectors import visible_evaluations, visible_models
+from governance.registry.selectors import visible_models
 
 DUE_SOON_DAYS = 30
 # Whoever sees access requests (SPEC 21): their own, their models', their institution's, or all.

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from governance.api.caching import cached_read
 from governance.baselines.selectors import threshold_set_in_force
 from governance.cases import services as cases
 from governance.cases.models import OPEN_APPEAL_STATES, OPEN_CONTEST_STATES, OPEN_REREVIEW_STATES
@@ -16,14 +17,13 @@ from governance.cases.selectors import visible_appeals, visible_contests, visibl
 from governance.compliance.selectors import visible_obligations
 from governance.determinations.models import Determination
 from governance.determinations.selectors import assess
-from governance.evidence.selectors import counted
+from governance.evidence.selectors import counted, visible_evaluations
 from governance.platform.errors import Invalid, NotAllowed
 from governance.registry import services as registry
 from governance.registry.lineage import ancestor_ids, descendant_ids
 from governance.registry.models import AIModel, Organization
 from governance.registry.roles import has_role, is_adjudicator, is_developer, organization_id_of, sees_all_dossiers
-from governance.registry.selectors import public_models, visible_evaluations, visible_models
-from governance.web.caching import cached_read
+from governance.registry.selectors import public_models, visible_models
 from governance.web.errors import form_errors, handles_domain_errors
 from governance.web.forms import ContestForm, ModelRegistrationForm, ReasonForm, TierRationaleForm
 from governance.web.fragments import render_fragment, with_csrf

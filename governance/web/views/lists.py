@@ -36,12 +36,13 @@ from governance.determinations.models import Determination
 from governance.evidence import services as evidence
 from governance.evidence.filters import EvaluationFilter
 from governance.evidence.models import EvaluationResult
+from governance.evidence.selectors import visible_evaluations
 from governance.platform.csv_export import stream_csv
 from governance.platform.errors import DomainError
 from governance.registry.filters import AIModelFilter
 from governance.registry.people import person
 from governance.registry.roles import BOARD, REGULATOR, has_role, is_adjudicator
-from governance.registry.selectors import visible_evaluations, visible_models
+from governance.registry.selectors import visible_models
 from governance.web import tables as t
 from governance.web.errors import describe, form_errors, handles_domain_errors
 from governance.web.forms import AssignReReviewForm

@@ -21,6 +21,7 @@ from governance.compliance.selectors import visible_obligations, visible_submiss
 from governance.determinations.preview import impact_preview
 from governance.evidence import services as evidence
 from governance.evidence.imports import import_log
+from governance.evidence.selectors import visible_evaluations
 from governance.notifications.models import Notification
 from governance.notifications.services import mark_read
 from governance.platform.errors import Invalid, NotAllowed
@@ -30,7 +31,6 @@ from governance.registry.selectors import (
     accreditations,
     nameable_models,
     submittable_models,
-    visible_evaluations,
     visible_models,
 )
 from governance.web.errors import form_errors, handles_domain_errors
