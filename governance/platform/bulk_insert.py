@@ -51,13 +51,20 @@ def _next_ids(model: type[models.Model], count: int) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field.column
+
+
 def _completed(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple[Any, ...]]:
     """The columns of ``fields`` followed by those of every other field but the primary
     key, and what those others store, as ``save()`` would: their default (worked out once
     per call), or the time for ``auto_now`` fields."""
     now = timezone.now()
-    columns = [model._meta.get_field(name).column for name in fields]
-    rest = []
+    columns = [_column(model, name) for name in fields]
+    rest: list[Any] = []
     for field in model._meta.concrete_fields:
         if field.primary_key or field.attname in fields:
             continue
@@ -93,7 +100,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     fields as JSON text.
     """
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(_as_instances(model, fields, rows), batch_size=1000)
+        model._default_manager.bulk_create(_as_instances(model, fields, rows), batch_size=1000)
         return
     columns, rest = _completed(model, fields)
     _copy(model, columns, ((*row, *rest) for row in rows))
@@ -104,7 +111,8 @@ def insert_rows_returning_ids(
 ) -> list[int]:
     """:func:`insert_rows`, for writers that need the new rows' primary keys (in order)."""
     if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
-        return [obj.pk for obj in model.objects.bulk_create(_as_instances(model, fields, rows), batch_size=1000)]
+        created = model._default_manager.bulk_create(_as_instances(model, fields, rows), batch_size=1000)
+        return [obj.pk for obj in created]
     columns, rest = _completed(model, fields)
     ids = _next_ids(model, len(rows))
     _copy(model, columns, ((*row, *rest) for row in rows), ids)

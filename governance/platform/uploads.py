@@ -48,8 +48,9 @@ class CheckedUpload:
 def check_upload(upload: UploadedFile, *, field: str = "files") -> CheckedUpload:
     """Refuse files over ``MAX_UPLOAD_BYTES`` (413) and of types not on the list (400)."""
     name = Path(upload.name or "").name[:200]
-    if upload.size > settings.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"{name} is {upload.size} bytes; files may be at most {settings.MAX_UPLOAD_BYTES} bytes.")
+    size = upload.size or 0
+    if size > settings.MAX_UPLOAD_BYTES:
+        raise TooLarge(f"{name} is {size} bytes; files may be at most {settings.MAX_UPLOAD_BYTES} bytes.")
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))
@@ -72,7 +73,7 @@ def check_upload(upload: UploadedFile, *, field: str = "files") -> CheckedUpload
         raise Invalid(fields={field: [f"{name}: the content is not UTF-8 text."]})
     if suffix == ".json" and not _parses_as_json(upload):
         raise Invalid(fields={field: [f"{name}: the content is not valid JSON."]})
-    return CheckedUpload(name=name, size=upload.size, sha256=digest.hexdigest(), content_type=content_type)
+    return CheckedUpload(name=name, size=size, sha256=digest.hexdigest(), content_type=content_type)
 
 
 def _text_chunk(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> bool:
