@@ -186,7 +186,7 @@ if REDIS_URL:
     # sweep (platform/jobs.py): a send fails within a second rather than retrying for
     # seconds inside the request. (Workers reconnect by broker_connection_max_retries.)
     _visibility = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, int | str | bool] = {
         "visibility_timeout": _visibility,
         "unacked_restore_interval": max(1, min(10, _visibility // 4)),
         "unacked_restore_throttle": 1,

@@ -40,6 +40,7 @@ def tokens_with_key(token_key: str) -> list[ApiToken]:
     each compiled by the ORM on every request."""
     tokens: dict[str, ApiToken] = {}
     identities: dict[str, list[tuple[Any, Any, Any]]] = {}
+    row: Any  # a user with the token's and the identity's columns of the statement
     for row in get_user_model()._default_manager.raw(_tokens_sql(), [token_key]):
         if row.token_digest not in tokens:
             tokens[row.token_digest] = ApiToken(

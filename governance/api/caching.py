@@ -28,9 +28,10 @@ T = TypeVar("T")
 
 def state_of(request: HttpRequest) -> str:
     """The head of the audit chain, read once per request."""
-    if not hasattr(request, "_aperture_chain_head"):
-        request._aperture_chain_head = chain_head()
-    return request._aperture_chain_head
+    memo: Any = request  # kept on the request, under an attribute HttpRequest does not declare
+    if not hasattr(memo, "_aperture_chain_head"):
+        memo._aperture_chain_head = chain_head()
+    return memo._aperture_chain_head
 
 
 def viewer(user: Any) -> str:

@@ -5,6 +5,7 @@ every JSON endpoint, the unauthenticated token endpoint included. No request of 
 nests deeper than a few levels, so anything beyond ``MAX_DEPTH`` is a clear 400.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework import parsers
@@ -18,6 +19,7 @@ def depth(data: Any) -> int:
     deepest, stack = 0, [(data, 1)]
     while stack:
         node, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):

@@ -19,6 +19,12 @@ class SlidingWindowCounter(throttling.SimpleRateThrottle):
     """DRF's rate throttle with the two counters in place of the request history; the
     throttles below take their rates and keys from DRF's and this way of counting."""
 
+    # Set from the rate by DRF's ``__init__`` (``parse_rate``): None only when ``rate`` is,
+    # and ``allow_request`` returns before reading them then.
+    num_requests: int
+    duration: int
+    _wait: float
+
     def allow_request(self, request: Any, view: Any) -> bool:
         if self.rate is None:
             return True

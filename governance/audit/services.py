@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -54,7 +54,8 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Field values of ``instance`` (foreign keys by id), for :func:`diff`."""
     values = {}
     for name in fields:
-        field = instance._meta.get_field(name)
+        # A concrete field, by the callers' contract (a relation's reverse side has no value).
+        field = cast("models.Field[Any, Any]", instance._meta.get_field(name))
         values[name] = getattr(instance, field.attname)
     return jsonable(values)
 
@@ -63,7 +64,9 @@ def created(instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any
     """``{field: [None, value]}`` for each of ``fields`` that has a value (as :func:`diff`
     from nothing; :func:`record_many` makes the values JSON)."""
     meta = instance._meta
-    return created_from({name: getattr(instance, meta.get_field(name).attname) for name in fields})
+    return created_from(
+        {name: getattr(instance, cast("models.Field[Any, Any]", meta.get_field(name)).attname) for name in fields}
+    )
 
 
 def created_from(values: Mapping[str, Any]) -> dict[str, list[Any]]:

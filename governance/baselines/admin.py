@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import admin, messages
 
 from governance.baselines import services
@@ -13,7 +15,7 @@ class ThresholdEntryInline(admin.TabularInline):
     model = ThresholdEntry
     extra = 0
     fields = ["domain", "low", "high", "critical"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # field names only, no groups
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -59,7 +61,7 @@ class CommentInline(admin.TabularInline):
     model = ConsultationComment
     extra = 0
     fields = ["author", "organization", "body", "created_at"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # field names only, no groups
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

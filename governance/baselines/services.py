@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -80,8 +80,8 @@ def validate_entries(entries: Iterable[Mapping[str, Any]]) -> list[tuple[RiskDom
             errors.append("critical must be at least high.")
         if errors:
             problems.append(f"entries[{index}]: " + " ".join(errors))
-        else:
-            cleaned.append((domain, low, high, critical))
+        else:  # no errors: the domain is known, low and high are given
+            cleaned.append((cast(RiskDomain, domain), cast(Decimal, low), cast(Decimal, high), critical))
     if problems:
         raise Invalid(fields={"entries": problems})
     return cleaned

@@ -82,10 +82,10 @@ def sync_obligations_many(changes: Iterable[tuple[AIModel, int]], *, actor: Any 
     for model, tier in changes:
         wanted = templates[tier] if tier >= 3 else {}
         for kind, obligation in live[model.pk].items():
-            template = wanted.get(kind)
-            if template is not None and template.period_months == obligation.period_months:
+            shared = wanted.get(kind)
+            if shared is not None and shared.period_months == obligation.period_months:
                 if obligation.tier != tier:
-                    retag[(tier, template.pk)].append(obligation.pk)
+                    retag[(tier, shared.pk)].append(obligation.pk)
                 continue
             retire.append(obligation.pk)
             events.append(
@@ -307,7 +307,7 @@ def missed_due_dates(obligation: Obligation, today: date) -> list[date]:
     counts one more consecutive overdue period."""
     if not obligation.period_months or obligation.next_due is None:
         return []
-    missed = []
+    missed: list[date] = []
     grace = timedelta(days=obligation.grace_days)
     while True:
         due = add_months(obligation.next_due, obligation.period_months * len(missed))
@@ -319,16 +319,19 @@ def missed_due_dates(obligation: Obligation, today: date) -> list[date]:
 def _sweep_one(obligation: Obligation, today: date, counts: dict[str, int]) -> None:
     model = obligation.model
     developers = list(members_of(model.developer_id))
-    days_left = (obligation.next_due - today).days
+    next_due = obligation.next_due
+    if next_due is None:  # compliance_sweep sweeps only obligations with a due date
+        raise TypeError(f"Obligation {obligation.pk} has no due date to sweep.")
+    days_left = (next_due - today).days
     for days in REMINDER_DAYS:
-        key = f"{obligation.next_due.isoformat()}:{days}d"
+        key = f"{next_due.isoformat()}:{days}d"
         if days_left <= days and days_left >= 0 and key not in obligation.reminders_sent:
             obligation.reminders_sent = [*obligation.reminders_sent, key]
             obligation.save(update_fields=["reminders_sent"])
             notify(
                 recipients=developers,
                 event="obligation_due_soon",
-                subject=f"{model}: {obligation.kind} due {obligation.next_due.isoformat()}",
+                subject=f"{model}: {obligation.kind} due {next_due.isoformat()}",
                 obj=obligation,
                 link=f"/models/{model.pk}/",
             )

@@ -106,7 +106,7 @@ def submit_evaluation(
     return evaluation
 
 
-_VERBS = {
+_VERBS: dict[str, str] = {
     EvaluationResult.Status.ACCEPTED: "accept",
     EvaluationResult.Status.REJECTED: "reject",
     EvaluationResult.Status.WITHDRAWN: "withdraw",
@@ -129,7 +129,7 @@ def _transition(
         locked.reviewed_at = timezone.now()
         locked.review_reason = reason
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
-        changes = {"status": [source, target]}
+        changes: dict[str, list[str | None]] = {"status": [source, target]}
         if reason:
             changes["reason"] = [None, reason]
         record(actor=by, action=action, obj=locked, changes=changes, organization_id=locked.model.developer_id)

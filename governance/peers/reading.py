@@ -35,7 +35,8 @@ class PeerRow:
 def _row(raw: Any, where: str) -> PeerRow:
     if not isinstance(raw, dict):
         raise ReadError(f"{where}: an entry is an object with name, version and current_tier.")
-    name, version, tier = raw.get("name"), raw.get("version"), raw.get("current_tier")
+    name, version = raw.get("name"), raw.get("version")
+    tier: Any = raw.get("current_tier")  # anything the JSON holds: int() below says if it is a tier
     if not isinstance(name, str) or not name.strip() or not isinstance(version, str | int | float):
         raise ReadError(f"{where}: name and version are required.")
     try:

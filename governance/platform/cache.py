@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis import ConnectionPool, Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -42,6 +43,10 @@ class OneClientPerPool(RedisCacheClient):
     some 170 response callbacks each time: about a third of a cached read's cost. Clients are
     thread-safe and hold no connection of their own (their pool does), so one per pool serves."""
 
+    # Django's private members used here, which django-stubs leaves out.
+    _client: Callable[..., Redis]
+    _get_connection_pool: Callable[[bool], ConnectionPool]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
@@ -55,6 +60,8 @@ class OneClientPerPool(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
+    _cache: OneClientPerPool  # Django's private client (a cached property of `_class`), left out of django-stubs
+
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = OneClientPerPool

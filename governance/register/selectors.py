@@ -2,7 +2,7 @@
 no confidential evidence. Shared by the API, the CSV export, the Atom feed and the page."""
 
 from django.apps import apps
-from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models import BooleanField as BooleanFieldType
 
 from governance.audit.models import AuditEvent
@@ -12,7 +12,7 @@ from governance.registry.selectors import public_models
 CLOSED_CASE_STATES = ("decided", "dismissed", "withdrawn")
 
 
-def _open_case_exists() -> Exists | Value:
+def _open_case_exists() -> Exists | Q | Value:
     """Whether a contest or appeal on the model is open (the cases app may define neither)."""
     try:
         contest = apps.get_model("cases", "Contest")

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -43,5 +45,5 @@ def evaluators_page(request: HttpRequest) -> HttpResponse:
     history = accreditation_history([a.pk for e in evaluators for a in e.accreditations.all()])
     for evaluator in evaluators:
         for accreditation in evaluator.accreditations.all():
-            accreditation.history = history.get(accreditation.pk, [])
+            cast(Any, accreditation).history = history.get(accreditation.pk, [])  # for the template
     return render(request, "web/register_evaluators.html", {"evaluators": evaluators})

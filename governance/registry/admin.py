@@ -1,7 +1,7 @@
 """The registry in the admin: what has a service is written through it or is read-only here;
 reference particulars are edited with an audit event each (``AuditedAdmin``)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -45,7 +45,7 @@ _USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is
 @admin.register(User)
 class MemberUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, MembershipInline]
-    list_display = [*UserAdmin.list_display, "organization"]
+    list_display = [*UserAdmin.list_display, "organization"]  # type: ignore[misc]  # stubs: a TypeVar'd class attribute
     list_filter = [*UserAdmin.list_filter, "membership__organization"]
 
     @admin.display(description="Organisation")
@@ -185,7 +185,7 @@ class AccreditationCoverageInline(admin.TabularInline):
     model = AccreditationCoverage
     extra = 0
     fields = ["domain", "starts_at", "ends_at"]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # typed as the base's field groups: these are names
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -17,7 +17,7 @@ class IdentifyingModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         User = get_user_model()
         table = connection.ops.quote_name(User._meta.db_table)
-        rows = list(
+        rows: list[Any] = list(  # users with the identity's columns of the statement
             User._default_manager.raw(
                 f"SELECT u.*, {IDENTITY_COLUMNS} FROM {table} u {identity_joins()}WHERE u.id = %s", [user_id]
             )

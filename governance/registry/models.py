@@ -157,7 +157,8 @@ class ApiToken(AbstractAuthToken):
         FULL = "", "Full access"
         ACCESS_CHECK = "access:check", "Access check only"
 
-    scope = models.CharField(max_length=40, choices=Scope.choices, blank=True, default="")
+    # Annotated: knox's untyped base model hides the field's types from the plugin.
+    scope: "models.CharField[str, str]" = models.CharField(max_length=40, choices=Scope.choices, blank=True, default="")
 
     class Meta:
         ordering = ["-created"]

@@ -2,7 +2,10 @@
 through these predicates, never by testing group names elsewhere."""
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 REGULATOR = "regulator"
 BOARD = "board"
@@ -35,7 +38,7 @@ def identity_joins() -> str:
 
     quote = connection.ops.quote_name
     groups = get_user_model().groups.through
-    group = groups._meta.get_field("group").related_model
+    group = cast("type[Model]", groups._meta.get_field("group").related_model)  # Group, not "self"
     return (
         f"LEFT JOIN {quote(groups._meta.db_table)} ug ON ug.user_id = u.id "
         f"LEFT JOIN {quote(group._meta.db_table)} g ON g.id = ug.group_id "

@@ -1,5 +1,7 @@
 """Forms for the web interface. They parse and label input; the services decide."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse_lazy
@@ -28,7 +30,7 @@ def regulators():
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    """A choice of people, each offered by name."""
+    """A choice of people by their full name (their username only when they gave none)."""
 
     def label_from_instance(self, obj) -> str:
         return person(obj)
@@ -71,7 +73,9 @@ class ReasonForm(forms.Form):
 class ContestForm(forms.Form):
     requested_tier = forms.TypedChoiceField(choices=TIER_CHOICES, coerce=int)
     grounds = forms.CharField(widget=forms.Textarea, max_length=20000)
-    files = forms.FileField(required=False, help_text="PDF, text, CSV, JSON, PNG, JPEG or ZIP.")
+    files = forms.FileField(  # type: ignore[assignment]  # a declared field, not BaseForm.files
+        required=False, help_text="PDF, text, CSV, JSON, PNG, JPEG or ZIP."
+    )
 
 
 class AssignForm(forms.Form):
@@ -80,13 +84,6 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["adjudicator"].queryset = regulators()
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """A choice of people by their full name (their username only when they gave none)."""
-
-    def label_from_instance(self, obj) -> str:
-        return person(obj)
 
 
 class AssignReReviewForm(forms.Form):
@@ -99,7 +96,7 @@ class AssignReReviewForm(forms.Form):
 
 class MessageForm(forms.Form):
     message = forms.CharField(widget=forms.Textarea, max_length=20000)
-    files = forms.FileField(required=False)
+    files = forms.FileField(required=False)  # type: ignore[assignment]  # a declared field, not BaseForm.files
 
 
 class DecideForm(forms.Form):
@@ -118,7 +115,7 @@ class NoteForm(forms.Form):
 
 class AppealForm(forms.Form):
     grounds = forms.CharField(widget=forms.Textarea, max_length=20000)
-    files = forms.FileField(required=False)
+    files = forms.FileField(required=False)  # type: ignore[assignment]  # a declared field, not BaseForm.files
 
 
 class PanelForm(forms.Form):
@@ -151,7 +148,8 @@ class CompleteReReviewForm(forms.Form):
 class PicksAModel(forms.Form):
     """A form whose ``model`` is picked by search among ``models`` (those the user may choose)."""
 
-    model = ModelPickerField(search_url=reverse_lazy("evaluation-model-options"))
+    # A lazy str, resolved when the widget renders (the URLconf is not loaded at import).
+    model = ModelPickerField(search_url=cast(str, reverse_lazy("evaluation-model-options")))
 
     def __init__(self, *args, models, named, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,8 +210,10 @@ class BenchmarkChangeForm(forms.Form):
 
 
 class AccreditationForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=None, label="Evaluator")
-    domains = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label="Scope")
+    organization: "forms.ModelChoiceField[Organization]" = forms.ModelChoiceField(queryset=None, label="Evaluator")
+    domains: "forms.ModelMultipleChoiceField[RiskDomain]" = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Scope"
+    )
     valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
@@ -238,7 +238,7 @@ class AccreditationChangeForm(forms.Form):
 class SubmissionForm(forms.Form):
     period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(widget=forms.Textarea, required=False)
-    files = forms.FileField(required=False)
+    files = forms.FileField(required=False)  # type: ignore[assignment]  # a declared field, not BaseForm.files
 
 
 class ReviewForm(forms.Form):

@@ -34,10 +34,14 @@ def generator() -> str:
 
 
 @pytest.fixture(scope="module")
-def client_package(live_server, tmp_path_factory):
-    """The client generated from the live server's schema, importable as ``aperture_client``."""
+def client_package(live_server, tmp_path_factory, django_db_blocker):
+    """The client generated from the live server's schema, importable as ``aperture_client``.
+    (The server's request may touch the database before any test of the module has opened it.)"""
     tmp_path = tmp_path_factory.mktemp("generated")
-    with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json", timeout=30) as response:
+    with (
+        django_db_blocker.unblock(),
+        urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json", timeout=30) as response,
+    ):
         (tmp_path / "schema.json").write_bytes(response.read())
     (tmp_path / "config.yaml").write_text(CONFIG)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}

@@ -4,6 +4,7 @@ accreditation periods included (SPEC sections 19 and 22)."""
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from bench.revalidation import agreement
@@ -11,6 +12,7 @@ from governance.evidence import services as evidence
 from governance.registry import services as registry
 
 
+@pytest.mark.postgres  # the benchmark's SQL is PostgreSQL's
 def test_the_sql_rule_agrees_with_the_product_after_accreditation_changes(world):
     for n, score in enumerate(["0.1000", "0.3000", "0.6000", "0.9000"]):
         world.full_evidence(world.register(f"M{n}"), {"bio": score})

@@ -7,6 +7,7 @@ import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
@@ -112,6 +113,7 @@ def _change_accreditation(world, verb: str) -> None:
         return
 
 
+@pytest.mark.postgres  # the drift check's FULL JOIN is PostgreSQL's
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
@@ -157,6 +159,7 @@ def test_a_voided_accreditation_takes_its_results_out(world):
     assert table() == set()
 
 
+@pytest.mark.postgres  # SQLite cannot migrate inside the test's transaction
 def test_the_data_migration_fills_the_table_from_the_evidence_recorded(world):
     model = world.register("Delta")
     world.evidence(model, "bio", "0.6000")

@@ -3,6 +3,8 @@
 import importlib
 from decimal import Decimal
 
+import pytest
+
 from governance.audit.models import AuditEvent
 from governance.registry.models import Benchmark
 from tests.factories import BenchmarkFactory
@@ -101,6 +103,7 @@ def test_a_second_benchmark_with_the_same_external_id_is_refused(world, api):
     assert api(world.regulator).post("/api/v1/benchmarks/", body, format="json").status_code == 201  # blank repeats
 
 
+@pytest.mark.postgres  # SQLite cannot migrate inside the test's transaction
 def test_the_migration_renames_duplicate_external_ids(world):
     """The migration's first step on a table that still has duplicates (the constraint is
     dropped inside the test's transaction, which PostgreSQL rolls back with the rest)."""

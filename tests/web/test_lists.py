@@ -28,7 +28,7 @@ def two_orgs(world):
     aurora = tier3(world, "Aster")
     hidden = tier3(world, "Secretmodel", developer=world.borealis, released=False)
     for model, dev in ((aurora, world.dev_aurora), (hidden, world.dev_borealis)):
-        obligation = Obligation.objects.filter(model=model).exclude(status="retired").first()
+        obligation = Obligation.objects.filter(model=model, next_due__isnull=False).exclude(status="retired").first()
         services.submit_evidence(by=dev, obligation=obligation, period_end=obligation.next_due)
         services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
     return aurora, hidden
@@ -81,7 +81,8 @@ def test_search_and_sorting(world, two_orgs):
     client = client_for(world.regulator)
     rows = csv_rows(client.get("/obligations/?search=aster&ordering=-next_due&export=csv"))[1:]
     assert rows and all(r[1] == "Aster" for r in rows)
-    assert [r[4] for r in rows] == sorted((r[4] for r in rows), reverse=True)
+    dated = [r[4] for r in rows if r[4] != "—"]  # where rows with no due date go is the database's choice
+    assert len(dated) > 1 and dated == sorted(dated, reverse=True)
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -96,13 +97,13 @@ def test_lists_ask_the_same_number_of_queries_for_one_or_many_rows(world, path):
     client = client_for(world.regulator)
 
     model = tier3(world, "One")
-    obligation = Obligation.objects.filter(model=model).exclude(status="retired").first()
+    obligation = Obligation.objects.filter(model=model, next_due__isnull=False).exclude(status="retired").first()
     services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=obligation.next_due)
     services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
     one = queries_for(client, path)
     for name in ("Two", "Three", "Four"):
         model = tier3(world, name)
-        obligation = Obligation.objects.filter(model=model).exclude(status="retired").first()
+        obligation = Obligation.objects.filter(model=model, next_due__isnull=False).exclude(status="retired").first()
         services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=obligation.next_due)
         services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
     assert queries_for(client, path) == one

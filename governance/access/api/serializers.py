@@ -1,11 +1,16 @@
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from governance.access.models import AccessGrant, AccessRequest, Attestation, RegisterEntry
 from governance.registry.models import AIModel
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class AccessRequestSerializer(serializers.ModelSerializer):
-    requester = serializers.PrimaryKeyRelatedField(read_only=True)
+    requester: "serializers.PrimaryKeyRelatedField[User]" = serializers.PrimaryKeyRelatedField(read_only=True)
     attestation_version = serializers.CharField(source="attestation.version", read_only=True)
     grant = serializers.SerializerMethodField()
 

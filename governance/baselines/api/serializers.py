@@ -1,12 +1,17 @@
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from governance.api.fields import UnitDecimalField
 from governance.baselines.models import BoardVote, Consultation, ConsultationComment, ThresholdEntry, ThresholdSet
 from governance.baselines.services import adoption
 
+if TYPE_CHECKING:
+    from governance.registry.models import RiskDomain
+
 
 class ThresholdEntrySerializer(serializers.ModelSerializer):
-    domain = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    domain: "serializers.SlugRelatedField[RiskDomain]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = ThresholdEntry

@@ -4,7 +4,7 @@ kept; a reversal is an ``appeal_decision`` determination in force at once, and f
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -173,7 +173,7 @@ def _majority(votes: list[AppealVote], *, chair_id: int | None) -> tuple[str, in
     reverse = [v for v in votes if v.vote == AppealVote.Vote.REVERSE]
     if len(affirm) * 2 > PANEL_SIZE:
         return Appeal.Outcome.AFFIRMED, None
-    tiers = Counter(v.tier for v in reverse)
+    tiers = Counter(cast(int, v.tier) for v in reverse)  # a reversal names a tier (reversal_names_a_tier)
     for tier, count in tiers.most_common():
         if count * 2 > PANEL_SIZE:
             return Appeal.Outcome.REVERSED, tier
@@ -241,7 +241,7 @@ def _decide(appeal: Appeal, *, outcome: str, tier: int | None, by: Any, determin
         )
         appeal.resulting_determination = determine(
             model=model,
-            tier=tier,
+            tier=cast(int, tier),  # _majority names the tier of a reversal
             kind=Determination.Kind.APPEAL_DECISION,
             rationale=f"{appeal.reference} reversed {contest.reference}. {majority_reasons}",
             by=by,

@@ -2,7 +2,7 @@
 actor and state checked, the audit event written, notifications queued after commit."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -240,7 +240,7 @@ def decide_contest(
         if outcome == Contest.Outcome.VARIED:
             contest.resulting_determination = determine(
                 model=contest.model,
-                tier=tier,
+                tier=cast(int, tier),  # a varied decision's tier is checked above
                 kind=Determination.Kind.CONTEST_DECISION,
                 rationale=f"{contest.reference}: {contest.reasons}",
                 by=by,

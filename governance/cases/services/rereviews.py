@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -263,7 +263,8 @@ def open_due_rereviews(*, today: date | None = None) -> int:
         if open_rereview(
             model=model,
             trigger=ReReview.Trigger.PERIODIC,
-            reason=f"Periodic review due {model.next_review_due.isoformat()} (Tier {model.current_tier}).",
+            # due_models are filtered on next_review_due, so it is set.
+            reason=f"Periodic review due {cast(date, model.next_review_due).isoformat()} (Tier {model.current_tier}).",
             opened_on=today,
         ):
             opened += 1

@@ -1,10 +1,17 @@
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from governance.determinations.models import Determination, RevalidationRun
 
+if TYPE_CHECKING:
+    from governance.baselines.models import ThresholdSet
+
 
 class DeterminationSerializer(serializers.ModelSerializer):
-    threshold_set = serializers.SlugRelatedField(slug_field="version", read_only=True)
+    threshold_set: "serializers.SlugRelatedField[ThresholdSet]" = serializers.SlugRelatedField(
+        slug_field="version", read_only=True
+    )
 
     class Meta:
         model = Determination

@@ -36,7 +36,8 @@ class ImportedEvaluationSerializer(EvaluationSerializer):
 
 class ImportResponseSerializer(serializers.Serializer):
     created = ImportedEvaluationSerializer(many=True)
-    errors = ImportErrorSerializer(many=True)
+    # A declared field: the serializer metaclass moves it off the class, so it does not hide Serializer.errors.
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 class EvaluationImportView(APIView):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from rest_framework import serializers
 
 from governance.api.fields import RawScoreField
@@ -42,7 +44,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         queryset = self.context.get("model_queryset")
         if queryset is not None:
-            self.fields["model"].queryset = queryset
+            model_field = cast("serializers.PrimaryKeyRelatedField[AIModel]", self.fields["model"])
+            model_field.queryset = queryset
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -1,7 +1,9 @@
+from typing import cast
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from governance.registry.models import Accreditation, AIModel, Organization
+from governance.registry.models import Accreditation, AIModel, Organization, RiskDomain
 from governance.tiering.access import ACCESS_CONDITIONS, TIER_NAMES
 
 
@@ -20,7 +22,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     threshold_set = serializers.CharField(source="threshold_set_version", allow_null=True)
     contest_or_appeal_open = serializers.BooleanField(source="case_open")
     peer_tiers = serializers.SerializerMethodField()
-    parent = serializers.IntegerField(
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a declared field, not Field.parent
         source="public_parent_id", allow_null=True, help_text="Only a parent on the register."
     )
 
@@ -44,11 +46,12 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
             "peer_tiers",
         ]
 
+    # The register lists only models with a tier (``public_models``): ``current_tier`` is set.
     def get_tier_name(self, obj: AIModel) -> str:
-        return TIER_NAMES[obj.current_tier]
+        return TIER_NAMES[cast(int, obj.current_tier)]
 
     def get_access_condition(self, obj: AIModel) -> str:
-        return ACCESS_CONDITIONS[obj.current_tier]
+        return ACCESS_CONDITIONS[cast(int, obj.current_tier)]
 
     @extend_schema_field(PeerTierSerializer(many=True))
     def get_peer_tiers(self, obj: AIModel) -> list[dict[str, object]]:
@@ -60,7 +63,9 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 
 
 class RegisterAccreditationSerializer(serializers.ModelSerializer):
-    domains = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    domains: "serializers.RelatedField[RiskDomain, str, str] | serializers.ManyRelatedField" = (
+        serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    )
     history = serializers.SerializerMethodField()
 
     class Meta:

@@ -65,7 +65,9 @@ class AIModelSerializer(serializers.ModelSerializer):
         required=False,
         help_text="On registration, defaults to the caller's own organisation.",
     )
-    parent = serializers.PrimaryKeyRelatedField(queryset=AIModel.objects.all(), allow_null=True, required=False)
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field, not Field.parent
+        queryset=AIModel.objects.all(), allow_null=True, required=False
+    )
     derivation = serializers.ChoiceField(choices=AIModel.Derivation.choices, allow_blank=True, required=False)
     release_jurisdictions = serializers.ListField(
         child=serializers.CharField(max_length=2, min_length=2),
@@ -92,7 +94,7 @@ class AIModelSerializer(serializers.ModelSerializer):
             "next_review_due",
         ]
         read_only_fields = ["current_tier", "evidence_complete", "next_review_due"]
-        validators = []  # uniqueness is reported by the service as a field error
+        validators: list = []  # uniqueness is reported by the service as a field error
 
     def validate_weights_sha256(self, value: str) -> str:
         if value and (len(value) != 64 or any(c not in "0123456789abcdef" for c in value.lower())):
@@ -154,7 +156,9 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 class AccreditationSerializer(serializers.ModelSerializer):
     """An accreditation record (SPEC section 22); ``reasons`` are those of the latest decision."""
 
-    domains = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    domains: "serializers.RelatedField[RiskDomain, str, str] | serializers.ManyRelatedField" = (
+        serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    )
 
     class Meta:
         model = Accreditation

@@ -1,7 +1,7 @@
 """Template helpers: tier badges, the basis of a determination in words, people by name."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.utils import timezone
@@ -11,6 +11,10 @@ from governance.tiering import transitions
 from governance.tiering.access import ACCESS_CONDITIONS, TIER_NAMES
 
 register = template.Library()
+
+# ``dict.get`` takes any key: a tier of None (not yet determined) finds the default.
+_TIER_NAMES = cast("dict[int | None, str]", TIER_NAMES)
+_ACCESS_CONDITIONS = cast("dict[int | None, str]", ACCESS_CONDITIONS)
 
 BAND_WORDS = {
     "missing": "no accepted standardized evidence",
@@ -23,17 +27,17 @@ BAND_WORDS = {
 
 @register.inclusion_tag("partials/tier_badge.html")
 def tier_badge(tier: int | None) -> dict[str, Any]:
-    return {"tier": tier, "name": TIER_NAMES.get(tier, "Not yet determined")}
+    return {"tier": tier, "name": _TIER_NAMES.get(tier, "Not yet determined")}
 
 
 @register.filter
 def tier_name(tier: int | None) -> str:
-    return TIER_NAMES.get(tier, "Not yet determined")
+    return _TIER_NAMES.get(tier, "Not yet determined")
 
 
 @register.filter
 def access_condition(tier: int | None) -> str:
-    return ACCESS_CONDITIONS.get(tier, "No determination yet.")
+    return _ACCESS_CONDITIONS.get(tier, "No determination yet.")
 
 
 @register.filter
@@ -86,7 +90,7 @@ def humanize_state(value: str) -> str:
 def may(obj: Any, action: str) -> bool:
     """Whether ``obj``'s state allows ``action`` (``governance.tiering.transitions``): the pages
     offer only what the services would accept. Whether the reader may act is the view's."""
-    state = getattr(obj, "state", None) or getattr(obj, "status", "")
+    state = getattr(obj, "state", "") or getattr(obj, "status", "")
     return transitions.allows(obj._meta.model_name, action, state)
 
 

@@ -1,6 +1,8 @@
 """The access gate's pages (SPEC 21): sign-up, the requester's "My access", a model's
 request form, the developer's queue, the institution verifier's queue, the access register."""
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,9 @@ from governance.registry.selectors import public_models, visible_models
 from governance.tiering import access as rule
 from governance.web.errors import describe, handles_domain_errors
 from governance.web.forms import AccessRequestForm, ProfileForm, ReasonsForm, SignupForm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 REQUEST_ACTIONS = {
     "verify-identity": services.verify_identity,
@@ -55,7 +60,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def my_access(request: HttpRequest) -> HttpResponse:
-    profile = RequesterProfile.objects.filter(user=request.user).first()
+    user = cast("User", request.user)  # signed in: login_required
+    profile = RequesterProfile.objects.filter(user=user).first()
     initial = (
         {"legal_name": profile.legal_name, "country": profile.country, "affiliation": profile.affiliation}
         if profile
@@ -64,7 +70,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            signup.update_profile(by=request.user, **form.cleaned_data)
+            signup.update_profile(by=user, **form.cleaned_data)
         except DomainError as error:
             _apply_errors(form, error)
         else:
@@ -73,8 +79,8 @@ def my_access(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "profile": profile,
-        "requests": AccessRequest.objects.filter(requester=request.user).select_related("model", "grant"),
-        "grants": AccessGrant.objects.filter(requester=request.user).select_related("model", "request"),
+        "requests": AccessRequest.objects.filter(requester=user).select_related("model", "grant"),
+        "grants": AccessGrant.objects.filter(requester=user).select_related("model", "request"),
     }
     return render(request, "access/my_access.html", context, status=400 if form.errors else 200)
 
@@ -83,7 +89,8 @@ def request_access(request: HttpRequest, pk: int) -> HttpResponse:
     """How to get a model's weights: its tier's condition, the attestation, and the form."""
     models = public_models() | (visible_models(request.user) if request.user.is_authenticated else public_models())
     model = get_object_or_404(models.select_related("developer"), pk=pk)
-    condition = AccessCondition.objects.filter(tier=model.current_tier).first()
+    # No tier yet (None) finds none: Django reads ``tier=None`` as ``tier__isnull``.
+    condition = AccessCondition.objects.filter(tier=model.current_tier).first()  # type: ignore[misc]
     attestation = attestation_in_force(model.current_tier) if model.current_tier else None
     refusal = rule.requestable(model.current_tier)
     form = AccessRequestForm(

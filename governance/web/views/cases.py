@@ -1,5 +1,6 @@
 """Contest, appeal, re-review and enforcement case pages: the case file and a form per transition."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -89,7 +90,7 @@ def contest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     contest = get_object_or_404(visible_contests(request.user), pk=pk)
     user = request.user
     if action == "assign":
-        form = AssignForm(request.POST)
+        form: forms.Form = AssignForm(request.POST)
         if not _invalid(request, form):
             services.assign_adjudicator(contest=contest, by=user, adjudicator=form.cleaned_data["adjudicator"])
             messages.success(request, f"{person(form.cleaned_data['adjudicator'])} assigned as adjudicator.")
@@ -170,7 +171,7 @@ def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     appeal = get_object_or_404(visible_appeals(request.user), pk=pk)
     user = request.user
     if action == "assign-panel":
-        form = PanelForm(request.POST)
+        form: forms.Form = PanelForm(request.POST)
         if not _invalid(request, form):
             services.assign_panel(
                 appeal=appeal, by=user, members=list(form.cleaned_data["members"]), chair=form.cleaned_data["chair"]
@@ -223,7 +224,7 @@ def rereview_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         services.start_rereview(rereview=rereview, by=request.user)
         messages.success(request, "Re-review started.")
     elif action == "assign":
-        form = AssignReReviewForm(request.POST)
+        form: forms.Form = AssignReReviewForm(request.POST)
         if not _invalid(request, form):
             assignee = form.cleaned_data["assignee"]
             services.assign_rereview(rereview=rereview, by=request.user, assignee=assignee)

@@ -1,6 +1,7 @@
 """Role dashboards at `/`: each role's queue first. Anonymous visitors go to the register."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
@@ -138,7 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("register")
-    context = {"today": timezone.localdate(), "roles": []}
+    context: dict[str, Any] = {"today": timezone.localdate(), "roles": []}
     for role, build in PANELS.items():
         if has_role(user, role):
             context["roles"].append(role)

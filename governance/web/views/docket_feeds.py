@@ -23,7 +23,7 @@ class _DocketFeed(Feed):
     visible: Callable[[Any], QuerySet] = staticmethod(visible_contests)
     build: Callable[..., Docket] = staticmethod(contest_docket)
 
-    def get_object(self, request: HttpRequest, pk: int) -> tuple[Any, Docket]:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, pk: int) -> tuple[Any, Docket]:
         case = get_object_or_404(self.visible(request.user), pk=pk)
         return case, self.build(case, user=request.user)
 

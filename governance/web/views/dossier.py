@@ -215,7 +215,7 @@ def file_contest(request: HttpRequest, pk: int) -> HttpResponse:
             files=request.FILES.getlist("files"),
         )
     except Invalid as error:
-        for field, errors in (error.fields or {None: [error.message]}).items():
+        for field, errors in (error.fields or {"__all__": [error.message]}).items():
             form.add_error(field if field in form.fields else None, errors)
         return _contest_refused(request, model, form)
     messages.success(request, f"Contest {contest.reference} filed; a decision is due by {contest.due_date:%d %B %Y}.")

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -72,7 +72,7 @@ class WorkList:
     bulk: Bulk | None = None
 
 
-def _page(request: HttpRequest, spec: WorkList) -> HttpResponse:
+def _page(request: HttpRequest, spec: WorkList) -> HttpResponseBase:
     filters = spec.filterset(request.GET, queryset=spec.rows(request.user), request=request)
     valid = filters.is_valid()
     rows = filters.qs if valid else spec.rows(request.user).none()
@@ -99,9 +99,9 @@ def _page(request: HttpRequest, spec: WorkList) -> HttpResponse:
     return render(request, "web/lists/list.html", context, status=200 if valid else 400)
 
 
-def _view(spec: WorkList) -> Callable[[HttpRequest], HttpResponse]:
+def _view(spec: WorkList) -> Callable[[HttpRequest], HttpResponseBase]:
     @login_required
-    def view(request: HttpRequest) -> HttpResponse:
+    def view(request: HttpRequest) -> HttpResponseBase:
         return _page(request, spec)
 
     view.__name__ = spec.slug.replace("-", "_")
@@ -152,7 +152,7 @@ ACCEPT = Bulk("evaluation-bulk-accept", "Accept the selected results", _reviews_
 evaluations = _view(WorkList("Evaluations", "evaluations", _evaluations, EvaluationFilter, t.EvaluationTable, ACCEPT))
 
 
-def evaluations_page(request: HttpRequest) -> HttpResponse:
+def evaluations_page(request: HttpRequest) -> HttpResponseBase:
     """``/evaluations/`` is the evaluations list (SPEC 18); a submission or import posted
     there is taken by the page it belongs to (``/evaluations/submit/``), as it always was."""
     if request.method == "POST":

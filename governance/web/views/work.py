@@ -1,5 +1,7 @@
 """Evidence, threshold sets, compliance, the audit trail and the inbox."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,6 +56,9 @@ from governance.web.views.runs import follows_runs, progress_context
 from governance.workflows import accreditation as accrediting
 from governance.workflows import rulemaking
 from governance.workflows.benchmarks import change_benchmark
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @login_required
@@ -311,7 +316,7 @@ def consultations(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(found.order_by("-opens_at", "-id"), 20).get_page(request.GET.get("page"))
     for consultation in page:
-        consultation.grid = [
+        cast(Any, consultation).grid = [  # for the template
             {"tier": a, "cells": [consultation.impact_matrix.get(a, {}).get(b, 0) for b in "1234"]} for a in "1234"
         ]
     sets = (
@@ -490,7 +495,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    notes = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+    user = cast("User", request.user)  # signed in: login_required
+    notes = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
     page = Paginator(notes, 30).get_page(request.GET.get("page"))
     return render(request, "web/inbox.html", {"page": page})
 

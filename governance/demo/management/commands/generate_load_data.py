@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -183,7 +183,8 @@ def _insert(model: type[models.Model], field_names: Sequence[str], rows: Iterabl
             count += 1
             yield row
 
-    insert_rows(model, [model._meta.get_field(name).attname for name in field_names], counted())
+    columns = [cast("models.Field[Any, Any]", model._meta.get_field(name)).attname for name in field_names]
+    insert_rows(model, columns, counted())
     return count
 
 
@@ -213,7 +214,7 @@ def _allocate_ids(model: type[models.Model], n: int) -> list[int]:
                 [model._meta.db_table, n],
             )
             return [row[0] for row in cursor.fetchall()]
-    start = (model.objects.aggregate(top=models.Max("id"))["top"] or 0) + 1
+    start = (model._default_manager.aggregate(top=models.Max("id"))["top"] or 0) + 1
     return list(range(start, start + n))
 
 
@@ -318,9 +319,9 @@ def result_rows(
         for index, units in enumerate(scores):
             if index in plan.missing:
                 continue
-            best = rng.randrange(2)
-            entries.append((index, best, units))
-            entries.append((index, 1 - best, max(0, units - int(rng.random() * 1500))))
+            best_slot = rng.randrange(2)
+            entries.append((index, best_slot, units))
+            entries.append((index, 1 - best_slot, max(0, units - int(rng.random() * 1500))))
         for _ in range(plan.reruns):
             index, slot, units = rng.choice(entries)
             entries.append((index, slot, max(0, units - int(rng.random() * 500))))

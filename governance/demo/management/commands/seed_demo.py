@@ -9,6 +9,7 @@ cases in every state and obligations (some overdue).
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,6 +30,7 @@ from governance.compliance import services as compliance
 from governance.compliance.models import Obligation
 from governance.determinations.models import Determination
 from governance.evidence import services as evidence
+from governance.evidence.models import EvaluationResult
 from governance.peers import services as peers
 from governance.registry import services as registry
 from governance.registry.models import AIModel, Benchmark, Membership, Organization, RiskDomain
@@ -339,7 +341,7 @@ class Command(BaseCommand):
             )
         return models
 
-    def _submit(self, model: AIModel, slug: str, normalized: float, *, by: str = "evaluator") -> object:
+    def _submit(self, model: AIModel, slug: str, normalized: float, *, by: str = "evaluator") -> EvaluationResult:
         benchmark = self.benchmarks[slug]
         span = benchmark.scale_max - benchmark.scale_min
         raw = (benchmark.scale_min + span * Decimal(str(round(normalized, 4)))).quantize(Decimal("0.0001"))
@@ -481,7 +483,7 @@ class Command(BaseCommand):
                 appeal=a,
                 by=users["regulator3"],
                 vote="reverse",
-                tier=model.current_tier - 1,
+                tier=cast(int, model.current_tier) - 1,  # contestable models have a tier of 2 or more
                 reasons="The replication study is credible.",
             )
             case_workflows.cast_vote(
@@ -591,7 +593,7 @@ class Command(BaseCommand):
         ):
             peer = peers.create_peer(by=regulator, name=name, jurisdiction=jurisdiction)
             lines = ["id,name,version,developer,current_tier"] + [
-                f"{m.pk},{m.name},{m.version},{m.developer.name},{min(4, max(1, m.current_tier + change))}"
+                f"{m.pk},{m.name},{m.version},{m.developer.name},{min(4, max(1, cast(int, m.current_tier) + change))}"
                 for m in released
             ]
             read_peer(peer=peer, actor=regulator, upload="\n".join(lines).encode())
@@ -605,7 +607,7 @@ class Command(BaseCommand):
             submission = compliance.submit_evidence(
                 by=developer.user,
                 obligation=obligation,
-                period_end=obligation.next_due,
+                period_end=cast(date, obligation.next_due),  # periodic obligations always have a due date
                 notes="Quarterly report attached in the secure portal.",
             )
             if index % 3 == 1:
