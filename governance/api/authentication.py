@@ -21,14 +21,14 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from governance.platform.raw_values import moment
 from governance.registry.models import ApiToken
 from governance.registry.roles import IDENTITY_COLUMNS, identity_joins, remember_identity
+from governance.registry.user_rows import user_column_count, user_columns, user_from_row
 
 
 @cache
 def _tokens_sql() -> str:
     quote = connection.ops.quote_name
     return (
-        "SELECT u.*, t.digest AS token_digest, t.created AS token_created, t.expiry AS token_expiry, "
-        f"t.scope AS token_scope, {IDENTITY_COLUMNS} "
+        f"SELECT {user_columns()}, t.digest, t.created, t.expiry, t.scope, {IDENTITY_COLUMNS} "
         f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(get_user_model()._meta.db_table)} u ON u.id = t.user_id "
         f"{identity_joins()}WHERE t.token_key = %s"
     )
@@ -40,19 +40,23 @@ def tokens_with_key(token_key: str) -> list[ApiToken]:
     each compiled by the ORM on every request."""
     tokens: dict[str, ApiToken] = {}
     identities: dict[str, list[tuple[Any, Any, Any]]] = {}
-    row: Any  # a user with the token's and the identity's columns of the statement
-    for row in get_user_model()._default_manager.raw(_tokens_sql(), [token_key]):
-        if row.token_digest not in tokens:
-            tokens[row.token_digest] = ApiToken(
-                digest=row.token_digest,
+    with connection.cursor() as cursor:
+        cursor.execute(_tokens_sql(), [token_key])
+        rows = cursor.fetchall()
+    start = user_column_count()
+    for row in rows:
+        digest, created, expiry, scope, *identity = row[start:]
+        if digest not in tokens:
+            tokens[digest] = ApiToken(
+                digest=digest,
                 token_key=token_key,
-                user=row,
-                created=moment(row.token_created),
-                expiry=moment(row.token_expiry),
-                scope=row.token_scope,
+                user=user_from_row(row),
+                created=moment(created),
+                expiry=moment(expiry),
+                scope=scope,
             )
-            identities[row.token_digest] = []
-        identities[row.token_digest].append((row.identity_role, row.identity_org, row.identity_kind))
+            identities[digest] = []
+        identities[digest].append(tuple(identity))
     for digest, token in tokens.items():
         remember_identity(token.user, identities[digest])
     return list(tokens.values())
