@@ -1,9 +1,16 @@
+from typing import TYPE_CHECKING
+
 from rest_framework.response import Response
 
 from governance.api.caching import cached_read
 
+if TYPE_CHECKING:
+    from rest_framework.mixins import ListModelMixin as _ListView
+else:
+    _ListView = object
 
-class CachedListMixin:
+
+class CachedListMixin(_ListView):
     """A list endpoint read far more often than anything changes: each page is computed
     once per change and kind of reader (:mod:`governance.api.caching`)."""
 

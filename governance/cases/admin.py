@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin
 
@@ -96,6 +98,8 @@ class ReReviewAdmin(ReadOnlyCaseAdmin):
 class ConflictForm(forms.ModelForm):
     """Refuses, as the service would, a declaration the signed-in user may not record."""
 
+    recorded_by: Any = None  # the signed-in user, set on the class the admin builds per request
+
     class Meta:
         model = ConflictOfInterest
         fields = ["regulator", "organization", "note"]
@@ -122,7 +126,7 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
         return self.fields if obj is not None else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = cast("type[ConflictForm]", super().get_form(request, obj, change=change, **kwargs))
         form.recorded_by = request.user
         return form
 

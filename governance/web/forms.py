@@ -1,6 +1,6 @@
 """Forms for the web interface. They parse and label input; the services decide."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -18,6 +18,12 @@ TIER_CHOICES = [
     (3, "Tier 3 — Restricted"),
     (4, "Tier 4 — Closed"),
 ]
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """``form``'s model choice field ``name``, whose queryset the form narrows for its reader
+    (a form's ``fields`` are typed as plain fields)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def regulators():
@@ -56,9 +62,9 @@ class ModelRegistrationForm(forms.Form):
     def __init__(self, *args, developers=None, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
         if developers is not None:
-            self.fields["developer"].queryset = developers
+            _choice(self, "developer").queryset = developers
         if parents is not None:
-            self.fields["parent"].queryset = parents
+            _choice(self, "parent").queryset = parents
 
 
 class TierRationaleForm(forms.Form):
@@ -83,7 +89,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["adjudicator"].queryset = regulators()
+        _choice(self, "adjudicator").queryset = regulators()
 
 
 class AssignReReviewForm(forms.Form):
@@ -91,7 +97,7 @@ class AssignReReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = regulators()
+        _choice(self, "assignee").queryset = regulators()
 
 
 class MessageForm(forms.Form):
@@ -125,8 +131,8 @@ class PanelForm(forms.Form):
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         queryset = candidates if candidates is not None else regulators()
-        self.fields["members"].queryset = queryset
-        self.fields["chair"].queryset = queryset
+        _choice(self, "members").queryset = queryset
+        _choice(self, "chair").queryset = queryset
 
 
 class HearingForm(forms.Form):
@@ -153,7 +159,9 @@ class PicksAModel(forms.Form):
 
     def __init__(self, *args, models, named, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].offer(models, named=named, chosen=self.data.get(self.add_prefix("model")))
+        cast(ModelPickerField, self.fields["model"]).offer(
+            models, named=named, chosen=self.data.get(self.add_prefix("model"))
+        )
 
 
 class EvaluationForm(PicksAModel):
@@ -220,11 +228,11 @@ class AccreditationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(kind=Organization.Kind.EVALUATOR)
-        self.fields["domains"].queryset = RiskDomain.objects.all()
+        _choice(self, "organization").queryset = Organization.objects.filter(kind=Organization.Kind.EVALUATOR)
+        _choice(self, "domains").queryset = RiskDomain.objects.all()
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if cleaned.get("valid_from") and cleaned.get("valid_until") and cleaned["valid_until"] < cleaned["valid_from"]:
             self.add_error("valid_until", "valid_until cannot be before valid_from.")
         return cleaned
@@ -263,7 +271,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["affiliation"].queryset = research_organizations()
+        _choice(self, "affiliation").queryset = research_organizations()
 
 
 class SignupForm(ProfileForm):

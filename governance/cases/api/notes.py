@@ -5,6 +5,8 @@ Codes follow SPEC 15: a case the caller may not see, or whose notes they may not
 but the regulator's staff and auditors), is 404, as a hidden object is; auditors read notes
 but may not add one (403); a note with no text or longer than the limit is 400 on ``text``."""
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -17,6 +19,11 @@ from governance.cases.selectors import case_notes
 from governance.cases.services import add_note
 from governance.registry.people import person
 from governance.registry.roles import reads_internal_notes
+
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView as _CaseView
+else:
+    _CaseView = object
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -41,7 +48,7 @@ class NoteCreateSerializer(serializers.Serializer):
 _HIDDEN = OpenApiResponse(description="No such case, or the caller is not the regulator's staff.")
 
 
-class InternalNotesMixin:
+class InternalNotesMixin(_CaseView):
     """Adds the ``notes`` action to a case viewset whose ``get_object`` applies visibility."""
 
     @extend_schema(

@@ -30,7 +30,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        inbox = Notification.objects.filter(recipient=self.request.user)
+        inbox = Notification.objects.filter(recipient_id=self.request.user.pk)
         if self.request.query_params.get("unread") in ("true", "1"):
             inbox = inbox.filter(read_at__isnull=True)
         return inbox

@@ -67,7 +67,7 @@ class RegisterEvaluatorsView(generics.ListAPIView):
         return accredited_evaluators()
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
         ids = [a.pk for organization in page for a in organization.accreditations.all()]
         context = {**self.get_serializer_context(), "history": accreditation_history(ids)}
         return self.get_paginated_response(RegisterEvaluatorSerializer(page, many=True, context=context).data)

@@ -531,8 +531,10 @@ class Command(BaseCommand):
         institution = self.users["institution"]
 
         def file(model, who, purpose=""):
-            version = attestation_in_force(model.current_tier).version
-            return access.file_request(by=who, model=model, purpose=purpose, attestation_version=version)
+            attestation = attestation_in_force(model.current_tier)
+            if attestation is None:
+                raise CommandError(f"No attestation text is in force for Tier {model.current_tier}.")
+            return access.file_request(by=who, model=model, purpose=purpose, attestation_version=attestation.version)
 
         def dev(model):
             return developers[model.developer_id]
