@@ -48,9 +48,8 @@ class CheckedUpload:
 def check_upload(upload: UploadedFile, *, field: str = "files") -> CheckedUpload:
     """Refuse files over ``MAX_UPLOAD_BYTES`` (413) and of types not on the list (400)."""
     name = Path(upload.name or "").name[:200]
-    size = upload.size or 0
-    if size > settings.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"{name} is {size} bytes; files may be at most {settings.MAX_UPLOAD_BYTES} bytes.")
+    if (upload.size or 0) > settings.MAX_UPLOAD_BYTES:  # refused before reading, when its size is told
+        raise TooLarge(_too_large(name, upload.size or 0))
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))
@@ -60,7 +59,11 @@ def check_upload(upload: UploadedFile, *, field: str = "files") -> CheckedUpload
     head = b""
     text = codecs.getincrementaldecoder("utf-8")() if magics is None else None
     is_text = True
+    size = 0  # what was read, whatever size the upload declared
     for chunk in upload.chunks():
+        size += len(chunk)
+        if size > settings.MAX_UPLOAD_BYTES:
+            raise TooLarge(_too_large(name, size))
         if len(head) < 16:
             head += chunk[:16]
         digest.update(chunk)
@@ -74,6 +77,10 @@ def check_upload(upload: UploadedFile, *, field: str = "files") -> CheckedUpload
     if suffix == ".json" and not _parses_as_json(upload):
         raise Invalid(fields={field: [f"{name}: the content is not valid JSON."]})
     return CheckedUpload(name=name, size=size, sha256=digest.hexdigest(), content_type=content_type)
+
+
+def _too_large(name: str, size: int) -> str:
+    return f"{name} is {size} bytes; files may be at most {settings.MAX_UPLOAD_BYTES} bytes."
 
 
 def _text_chunk(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> bool:

@@ -1,5 +1,6 @@
-"""What a user may see: the one visibility rule every list, detail, search and export uses
-(SPEC sections 14, 15 and 20); and the models bulk follow-ups read."""
+"""Which models and organisations a user may see: the one visibility rule every list, detail,
+search and export uses (SPEC sections 14, 15 and 20; the results' rule is
+``evidence.selectors.visible_evaluations``); and the models bulk follow-ups read."""
 
 from collections.abc import Iterable
 from typing import Any

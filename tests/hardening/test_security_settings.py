@@ -528,3 +528,18 @@ def test_text_files_are_checked_to_the_end(name, content, accepted):
         with pytest.raises(Invalid) as refused:
             check_upload(upload)
         assert name in refused.value.fields["files"][0]
+
+
+@override_settings(MAX_UPLOAD_BYTES=10)
+def test_an_upload_that_does_not_declare_its_size_is_held_to_the_limit_by_what_is_read():
+    from governance.platform.errors import TooLarge
+    from governance.platform.uploads import check_upload
+
+    upload = SimpleUploadedFile("notes.txt", b"0123456789")
+    upload.size = None
+    assert check_upload(upload).size == 10
+    upload = SimpleUploadedFile("notes.txt", b"0123456789a")
+    upload.size = None
+    with pytest.raises(TooLarge) as refused:
+        check_upload(upload)
+    assert "notes.txt is 11 bytes" in str(refused.value)

@@ -21,6 +21,11 @@ def tier3(world, name, **kwargs):
     return model
 
 
+def periodic_obligation(model):
+    """One of the model's live obligations that falls due (event-driven ones have no date)."""
+    return Obligation.objects.filter(model=model, next_due__isnull=False).exclude(status="retired").first()
+
+
 @pytest.fixture
 def two_orgs(world):
     """Aurora's released model and Borealis's unreleased one, each with obligations, a submission
@@ -28,7 +33,7 @@ def two_orgs(world):
     aurora = tier3(world, "Aster")
     hidden = tier3(world, "Secretmodel", developer=world.borealis, released=False)
     for model, dev in ((aurora, world.dev_aurora), (hidden, world.dev_borealis)):
-        obligation = Obligation.objects.filter(model=model, next_due__isnull=False).exclude(status="retired").first()
+        obligation = periodic_obligation(model)
         services.submit_evidence(by=dev, obligation=obligation, period_end=obligation.next_due)
         services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
     return aurora, hidden
@@ -97,13 +102,13 @@ def test_lists_ask_the_same_number_of_queries_for_one_or_many_rows(world, path):
     client = client_for(world.regulator)
 
     model = tier3(world, "One")
-    obligation = Obligation.objects.filter(model=model, next_due__isnull=False).exclude(status="retired").first()
+    obligation = periodic_obligation(model)
     services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=obligation.next_due)
     services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
     one = queries_for(client, path)
     for name in ("Two", "Three", "Four"):
         model = tier3(world, name)
-        obligation = Obligation.objects.filter(model=model, next_due__isnull=False).exclude(status="retired").first()
+        obligation = periodic_obligation(model)
         services.submit_evidence(by=world.dev_aurora, obligation=obligation, period_end=obligation.next_due)
         services.open_enforcement(model=model, kind="warning", reason="Late.", by=world.compliance)
     assert queries_for(client, path) == one
